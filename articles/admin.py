@@ -1,0 +1,31 @@
+from django.contrib import admin
+from django.db.models import Count, Q
+
+from comments.models import Status
+
+from .models import Article
+
+
+@admin.register(Article)
+class ArticleAdmin(admin.ModelAdmin):
+    list_display = ["title", "published_at", "comments_open", "moderation_mode", "approved", "pending"]
+    list_editable = ["comments_open", "moderation_mode"]
+    list_filter = ["comments_open", "moderation_mode"]
+    search_fields = ["title"]
+    prepopulated_fields = {"slug": ["title"]}
+    date_hierarchy = "published_at"
+
+    def get_queryset(self, request):
+        # Reply counts per status in the same query as the articles.
+        return super().get_queryset(request).annotate(
+            approved_count=Count("comments", filter=Q(comments__status=Status.APPROVED)),
+            pending_count=Count("comments", filter=Q(comments__status=Status.PENDING)),
+        )
+
+    @admin.display(description="approved replies", ordering="approved_count")
+    def approved(self, obj):
+        return obj.approved_count
+
+    @admin.display(description="pending replies", ordering="pending_count")
+    def pending(self, obj):
+        return obj.pending_count

@@ -1,0 +1,51 @@
+from django import forms
+from django.core.validators import URLValidator
+
+from .models import Comment
+from .moderation import Submission, form_token
+from .sanitize import render_reply
+
+EMPTY_REPLY = "Your reply has no text once formatting is removed. Please write something."
+
+
+class CommentForm(forms.Form):
+    name = forms.CharField(label="Name", max_length=100)
+    email = forms.EmailField(label="Email", max_length=254)
+    website = forms.URLField(
+        label="Website", max_length=200, required=False, assume_scheme="https",
+        validators=[URLValidator(schemes=["http", "https"])],
+    )
+    body = forms.CharField(label="Comment", max_length=5000, widget=forms.Textarea(attrs={"rows": 8}))
+    parent = forms.IntegerField(required=False, min_value=1, max_value=2**62, widget=forms.HiddenInput)
+    token = forms.CharField(required=False, max_length=200, widget=forms.HiddenInput)
+    # Honeypot: hidden from people by CSS and from assistive tech by aria-hidden.
+    nickname = forms.CharField(required=False, max_length=200)
+
+    def __init__(self, *args, article, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.article = article
+        self.initial.setdefault("token", form_token(article))
+
+    def clean_body(self):
+        body = self.cleaned_data["body"]
+        if not render_reply(body):
+            raise forms.ValidationError(EMPTY_REPLY, code="empty")
+        return body
+
+    def clean_parent(self):
+        parent_id = self.cleaned_data.get("parent")
+        if parent_id is None:
+            return None
+        parent = Comment.objects.filter(pk=parent_id, article=self.article).first()
+        if parent is None:
+            raise forms.ValidationError("The reply you are answering does not exist on this article.")
+        return parent
+
+    def submission(self, *, ip_address, user_agent):
+        data = self.cleaned_data
+        comment = Comment(
+            article=self.article, name=data["name"], email=data["email"], website=data["website"],
+            body=data["body"], ip_address=ip_address, user_agent=user_agent[:300],
+        )
+        comment.attach_to(data["parent"])
+        return Submission(comment, form_token=data["token"] or "", honeypot=data["nickname"])

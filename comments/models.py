@@ -1,0 +1,361 @@
+from collections import defaultdict
+
+from django.conf import settings
+from django.db import models, transaction
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from . import privacy
+from .sanitize import render_reply
+
+
+class Status(models.TextChoices):
+    PENDING = "pending", "Pending"
+    APPROVED = "approved", "Approved"
+    REJECTED = "rejected", "Rejected"
+    SPAM = "spam", "Spam"
+
+
+class CommentQuerySet(models.QuerySet):
+    def for_article(self, article):
+        return self.filter(article=article)
+
+    def approved(self):
+        return self.filter(status=Status.APPROVED)
+
+    def pending(self):
+        return self.filter(status=Status.PENDING)
+
+    def public_or_own(self, own_ids):
+        """Approved replies, plus the unpublished ones whose ids the author holds.
+
+        Spam is included for its author so a spammer sees the same "awaiting
+        moderation" as everyone else and learns nothing.
+        """
+        return self.filter(
+            Q(status=Status.APPROVED) | Q(status__in=[Status.PENDING, Status.SPAM], pk__in=own_ids)
+        )
+
+    def by_email(self, email):
+        return self.filter(email_digest=privacy.email_digest(email))
+
+    def in_thread_order(self):
+        """Depth-first: each thread after its parent, threads oldest first."""
+        return self.order_by("thread_path")
+
+    def shown(self):
+        """These replies as a list in thread order, without those whose parent is not shown.
+
+        Loads only the public columns, so a template cannot reach an email.
+        """
+        shown_ids, replies = set(), []
+        public = self.only(
+            "article_id", "parent_id", "depth", "name", "website", "body_html", "status", "created_at"
+        )
+        for reply in public.in_thread_order():
+            if reply.parent_id is None or reply.parent_id in shown_ids:
+                shown_ids.add(reply.pk)
+                replies.append(reply)
+        return replies
+
+    def history_by_digest(self, digests):
+        """{digest: {status: count}} for the given commenters, in one query."""
+        history = defaultdict(lambda: dict.fromkeys(Status.values, 0))
+        rows = (
+            self.filter(email_digest__in=set(digests))
+            .values_list("email_digest", "status")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+        for digest, status, n in rows:
+            history[digest][status] = n
+        return history
+
+    def moderate(self, status, *, by=None, reason=""):
+        """Move these replies to `status`, one event per real change; returns how many changed.
+
+        Rows are locked first, so two moderators acting at once each see the
+        other's result and no change is recorded twice.
+        """
+        now = timezone.now()
+        with transaction.atomic():
+            changing = list(
+                self.select_for_update().exclude(status=status).values_list("pk", "status")
+            )
+            if not changing:
+                return 0
+            ids = [pk for pk, _ in changing]
+            Comment.objects.filter(pk__in=ids).update(
+                status=status, moderated_at=now, moderated_by=by
+            )
+            ModerationEvent.objects.bulk_create(
+                ModerationEvent(
+                    comment_id=pk, actor=by, from_status=old, to_status=status,
+                    reason=reason, created_at=now,
+                )
+                for pk, old in changing
+            )
+        return len(changing)
+
+    def approve(self, *, by=None, reason=""):
+        return self.moderate(Status.APPROVED, by=by, reason=reason)
+
+    def reject(self, *, by=None, reason=""):
+        return self.moderate(Status.REJECTED, by=by, reason=reason)
+
+    def mark_spam(self, *, by=None, reason=""):
+        return self.moderate(Status.SPAM, by=by, reason=reason)
+
+
+class CommentManager(models.Manager.from_queryset(CommentQuerySet)):
+    def submit(self, submission):
+        """Sanitise, moderate and store a reader's reply; the one way replies are created.
+
+        Raises moderation.Refused (nothing stored) when a rule refuses it.
+        """
+        from .moderation import judge
+
+        comment = submission.comment
+        comment.render()
+        # One write transaction for the checks and the insert: on SQLite
+        # (IMMEDIATE) concurrent posters queue here, so flood and duplicate
+        # checks see each other's replies.
+        with transaction.atomic():
+            judgement = judge(submission)
+            comment.status = judgement.status
+            comment.reasons = "\n".join(judgement.reasons)
+            comment.save()
+            if judgement.status != Status.PENDING or judgement.reasons:
+                ModerationEvent.objects.create(
+                    comment=comment, from_status="", to_status=comment.status,
+                    reason=("; ".join(judgement.reasons) or "trusted commenter")[:500],
+                )
+        return comment
+
+
+class Comment(models.Model):
+    article = models.ForeignKey("articles.Article", on_delete=models.CASCADE, related_name="comments")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="replies"
+    )
+    depth = models.PositiveSmallIntegerField(default=0, editable=False)
+    # "0000000012/0000000031": ancestors' ids, so ORDER BY gives thread order.
+    thread_path = models.CharField(max_length=255, blank=True, editable=False)
+    name = models.CharField(max_length=100)
+    email = models.EmailField(max_length=254, blank=True)
+    email_digest = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    website = models.URLField(max_length=200, blank=True)
+    body = models.TextField(max_length=5000)
+    body_html = models.TextField(editable=False)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    reasons = models.TextField(blank=True, help_text="Why the reply was held or refused, one per line.")
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    moderated_at = models.DateTimeField(null=True, blank=True)
+    moderated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = CommentManager()
+
+    class Meta:
+        ordering = ["created_at"]
+        indexes = [
+            models.Index(fields=["article", "status", "thread_path"], name="comment_thread"),
+            models.Index(fields=["status", "created_at"], name="comment_queue"),
+            models.Index(fields=["ip_address", "created_at"], name="comment_ip_recent"),
+        ]
+        permissions = [
+            ("moderate_comment", "Can moderate replies"),
+            ("view_commenter_email", "Can view commenter email addresses"),
+        ]
+
+    def __str__(self):
+        return f"{self.name} on {self.article}: {self.excerpt()}"
+
+    # The body that body_html was rendered from, so an unchanged body is not sanitised again.
+    _rendered_body = None
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._rendered_body = instance.__dict__.get("body")
+        return instance
+
+    def save(self, *args, **kwargs):
+        self.render()
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            if not self.thread_path:
+                prefix = f"{self.parent.thread_path}/" if self.parent else ""
+                self.thread_path = f"{prefix}{self.pk:010d}"
+                Comment.objects.filter(pk=self.pk).update(thread_path=self.thread_path)
+
+    def render(self):
+        """Derive body_html and email_digest from what the reader typed."""
+        if self._rendered_body != self.body:
+            self.body_html = render_reply(self.body)
+            self._rendered_body = self.body
+        self.email_digest = privacy.email_digest(self.email) if self.email else ""
+
+    def get_absolute_url(self):
+        return self.article.get_absolute_url() + f"#comment-{self.pk}"
+
+    def get_admin_url(self):
+        return reverse("admin:comments_comment_change", args=[self.pk])
+
+    @property
+    def masked_email(self):
+        return privacy.mask_email(self.email) if self.email else ""
+
+    @property
+    def commenter(self):
+        return privacy.commenter_id(self.email_digest) if self.email_digest else ""
+
+    @property
+    def reason_list(self):
+        return [r for r in self.reasons.splitlines() if r]
+
+    def excerpt(self, length=80):
+        from django.utils.html import strip_tags
+        from django.utils.text import Truncator
+
+        return Truncator(strip_tags(self.body_html)).chars(length)
+
+    def attach_to(self, parent):
+        """Reply to `parent`, or to its deepest ancestor within COMMENTS_THREAD_DEPTH."""
+        max_depth = settings.COMMENTS_THREAD_DEPTH
+        while parent is not None and parent.depth + 1 >= max_depth:
+            parent = parent.parent
+        self.parent = parent
+        self.depth = parent.depth + 1 if parent else 0
+
+    def moderate(self, status, *, by=None, reason=""):
+        changed = Comment.objects.filter(pk=self.pk).moderate(status, by=by, reason=reason)
+        self.refresh_from_db(fields=["status", "moderated_at", "moderated_by"])
+        return changed
+
+    def approve(self, *, by=None, reason=""):
+        return self.moderate(Status.APPROVED, by=by, reason=reason)
+
+    def reject(self, *, by=None, reason=""):
+        return self.moderate(Status.REJECTED, by=by, reason=reason)
+
+    def mark_spam(self, *, by=None, reason=""):
+        return self.moderate(Status.SPAM, by=by, reason=reason)
+
+    def report(self, *, reporter, reason="other", note="", user=None):
+        """Record one reader's report; False if this reader already reported it.
+
+        At COMMENTS_REPORT_THRESHOLD reports an approved reply goes back to the queue.
+        """
+        with transaction.atomic():
+            _, created = Flag.objects.get_or_create(
+                comment=self, reporter=reporter,
+                defaults={"reason": reason, "note": note, "user": user},
+            )
+            if not created:
+                return False
+            reports = self.flags.count()
+            if reports >= settings.COMMENTS_REPORT_THRESHOLD and self.status == Status.APPROVED:
+                why = f"reported by {reports} readers"
+                self.reasons = "\n".join([*self.reason_list, why])
+                Comment.objects.filter(pk=self.pk).update(reasons=self.reasons)
+                self.moderate(Status.PENDING, reason=why)
+        return True
+
+
+class ModerationQueue(Comment):
+    """The pending replies, as their own entry in the admin."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "reply awaiting moderation"
+        verbose_name_plural = "moderation queue"
+
+
+class ModerationEvent(models.Model):
+    """One status change of one reply. Written once, never edited."""
+
+    comment = models.ForeignKey(Comment, null=True, on_delete=models.SET_NULL, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        help_text="Empty when the rule pipeline made the change.",
+    )
+    from_status = models.CharField(max_length=10, blank=True)
+    to_status = models.CharField(max_length=10)
+    reason = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        who = self.actor or "pipeline"
+        return f"{self.from_status or 'new'} → {self.to_status} by {who}"
+
+
+class Flag(models.Model):
+    """A reader's report on an approved reply."""
+
+    class Reason(models.TextChoices):
+        SPAM = "spam", "Spam"
+        ABUSIVE = "abusive", "Abusive or harassing"
+        OFF_TOPIC = "off_topic", "Off-topic"
+        ILLEGAL = "illegal", "Illegal content"
+        OTHER = "other", "Other"
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="flags")
+    reason = models.CharField(max_length=20, choices=Reason.choices, default=Reason.OTHER)
+    note = models.CharField(max_length=500, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Keyed digest of the reader's account, session or IP: one report per reader, no raw IP kept.
+    reporter = models.CharField(max_length=64, editable=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["comment", "reporter"], name="one_report_per_reader")
+        ]
+
+    def __str__(self):
+        return f"{self.get_reason_display()} on #{self.comment_id}"
+
+
+class ListEntry(models.Model):
+    """A blocklist (spam) or hold-list (queue) entry, edited by moderators in the admin."""
+
+    class Kind(models.TextChoices):
+        WORD = "word", "Word or phrase"
+        DOMAIN = "domain", "Link domain"
+        IP = "ip", "IP address or network"
+        COMMENTER = "commenter", "Commenter (by email)"
+
+    class Action(models.TextChoices):
+        SPAM = "spam", "Block: mark as spam"
+        HOLD = "hold", "Hold for a moderator"
+
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    action = models.CharField(max_length=5, choices=Action.choices, default=Action.SPAM)
+    # For commenters this holds the email digest, never the address.
+    value = models.CharField(max_length=200)
+    note = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "blocklist or hold-list entry"
+        verbose_name_plural = "blocklist and hold-list"
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "action", "value"], name="unique_list_entry")
+        ]
+
+    def __str__(self):
+        shown = "commenter " + privacy.commenter_id(self.value) if self.kind == self.Kind.COMMENTER else self.value
+        return f"{self.get_action_display()}: {shown}"

@@ -1,0 +1,260 @@
+"""The rules every new reply passes before it is stored.
+
+A rule is a small function that looks at one unsaved reply (a ``Submission``)
+and returns ``None`` to let it pass, or a ``Verdict``:
+
+* ``REFUSE`` — the reader is told why (400, 403 or 429) and nothing is stored;
+* ``SPAM``   — stored as spam; the reader sees the usual "awaiting moderation";
+* ``HOLD``   — stored as pending for a moderator, with the reason;
+* ``APPROVE`` — trusted: published at once unless another rule held it.
+
+Rules run in the order of ``RULES``; the first refusal stops the pipeline, the
+other verdicts are all collected so a moderator sees every reason. As in
+django-contrib-comments, refusing ("may this be posted at all?") is kept apart
+from holding ("who should look at it first?"). Thresholds are read from
+settings on every call, so they can change without a redeploy of this module.
+"""
+
+import ipaddress
+import re
+import time
+from datetime import timedelta
+from dataclasses import dataclass, field
+from functools import cached_property
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core import signing
+from django.utils import timezone
+
+from .models import Comment, ListEntry, Status
+from .sanitize import count_links
+
+REFUSE, SPAM, HOLD, APPROVE = "refuse", "spam", "hold", "approve"
+
+_form_signer = signing.TimestampSigner(salt="comments.form")
+
+
+@dataclass(frozen=True)
+class Verdict:
+    action: str
+    reason: str
+    message: str = ""  # what a refused reader is told
+    status_code: int = 400
+    retry_after: int | None = None
+
+
+class Refused(Exception):
+    def __init__(self, verdict):
+        super().__init__(verdict.message)
+        self.verdict = verdict
+
+
+@dataclass(frozen=True)
+class Judgement:
+    status: str
+    reasons: list = field(default_factory=list)
+
+
+@dataclass
+class Submission:
+    """An unsaved reply plus what the form sent alongside it.
+
+    ``form_token`` is None for clients without the HTML form (API, imports):
+    the form-timing rules do not apply to them.
+    """
+
+    comment: Comment
+    form_token: str | None = None
+    honeypot: str = ""
+    now: float = field(default_factory=time.time)
+
+    @cached_property
+    def list_entries(self):
+        return list(ListEntry.objects.values_list("kind", "action", "value"))
+
+    def entries(self, kind, action):
+        return [value for k, a, value in self.list_entries if k == kind and a == action]
+
+    @cached_property
+    def link_domains(self):
+        hrefs = re.findall(r'href="([^"]*)"', self.comment.body_html)
+        if self.comment.website:
+            hrefs.append(self.comment.website)
+        return {urlsplit(h).hostname or "" for h in hrefs} - {""}
+
+    @cached_property
+    def searchable_text(self):
+        c = self.comment
+        return "\n".join([c.name, c.website, c.body])
+
+
+def form_token(article):
+    """The signed timestamp the reply form carries, bound to its article."""
+    return _form_signer.sign(str(article.pk))
+
+
+# --- The rules, in order ---------------------------------------------------------
+
+
+def replies_closed(sub):
+    if not sub.comment.article.accepts_replies():
+        return Verdict(REFUSE, "refused: replies closed", "Replies are closed on this article.", 403)
+
+
+def parent_not_approved(sub):
+    parent = sub.comment.parent
+    if parent and (parent.article_id != sub.comment.article_id or parent.status != Status.APPROVED):
+        return Verdict(
+            REFUSE, "refused: parent not approved",
+            "The reply you are answering does not exist on this article.",
+        )
+
+
+def form_expired(sub):
+    if sub.form_token is None:
+        return None
+    reload = "This form has expired. Please reload the page and post your reply again."
+    try:
+        value = _form_signer.unsign(sub.form_token, max_age=settings.COMMENTS_FORM_MAX_AGE)
+    except signing.SignatureExpired:
+        return Verdict(REFUSE, "refused: form expired", reload)
+    except signing.BadSignature:
+        return Verdict(REFUSE, "refused: form token invalid", reload)
+    if value != str(sub.comment.article_id):
+        return Verdict(REFUSE, "refused: form token for another article", reload)
+
+
+def flood(sub):
+    interval = settings.COMMENTS_FLOOD_INTERVAL
+    if not interval:
+        return None
+    c = sub.comment
+    since = timezone.now() - timedelta(seconds=interval)
+    same_sender = Comment.objects.filter(email_digest=c.email_digest)
+    if c.ip_address:
+        same_sender = same_sender | Comment.objects.filter(ip_address=c.ip_address)
+    last = same_sender.filter(created_at__gt=since).order_by("-created_at").values_list(
+        "created_at", flat=True
+    ).first()
+    if last:
+        wait = max(1, int((last - since).total_seconds()) + 1)
+        return Verdict(
+            REFUSE, "refused: flood",
+            f"You are posting replies too quickly. Please wait {wait} seconds and try again.",
+            429, retry_after=wait,
+        )
+
+
+def duplicate(sub):
+    c = sub.comment
+    if Comment.objects.filter(article_id=c.article_id, email_digest=c.email_digest, body=c.body).exists():
+        return Verdict(
+            REFUSE, "refused: duplicate",
+            "Duplicate reply: it looks as though you've already said that.",
+        )
+
+
+def honeypot(sub):
+    if sub.honeypot:
+        return Verdict(SPAM, "spam: honeypot field filled")
+
+
+def too_fast(sub):
+    minimum = settings.COMMENTS_MIN_SUBMIT_SECONDS
+    if sub.form_token is None or not minimum:
+        return None
+    issued = signing.b62_decode(sub.form_token.split(signing.Signer.sep)[-2])
+    elapsed = sub.now - issued
+    if elapsed < minimum:
+        return Verdict(SPAM, f"spam: form sent {max(elapsed, 0):.0f}s after it was served")
+
+
+def banned_commenter(sub):
+    if sub.comment.email_digest in sub.entries(ListEntry.Kind.COMMENTER, ListEntry.Action.SPAM):
+        return Verdict(SPAM, "spam: banned commenter")
+
+
+def _listed(sub, action):
+    """First list entry of this action that the reply matches, as a reason."""
+    for word in sub.entries(ListEntry.Kind.WORD, action):
+        if re.search(rf"(?<!\w){re.escape(word)}(?!\w)", sub.searchable_text, re.IGNORECASE):
+            return f"word “{word}”"
+    for domain in sub.entries(ListEntry.Kind.DOMAIN, action):
+        domain = domain.lower().lstrip(".")
+        if any(host == domain or host.endswith("." + domain) for host in sub.link_domains):
+            return f"link to {domain}"
+    ip = sub.comment.ip_address
+    for network in sub.entries(ListEntry.Kind.IP, action):
+        try:
+            if ip and ipaddress.ip_address(ip) in ipaddress.ip_network(network, strict=False):
+                return f"IP {network}"
+        except ValueError:
+            continue
+    if action == ListEntry.Action.HOLD and sub.comment.email_digest in sub.entries(
+        ListEntry.Kind.COMMENTER, action
+    ):
+        return "commenter on the hold list"
+    return None
+
+
+def blocklisted(sub):
+    if reason := _listed(sub, ListEntry.Action.SPAM):
+        return Verdict(SPAM, f"spam: blocklisted {reason}")
+
+
+def hold_listed(sub):
+    if reason := _listed(sub, ListEntry.Action.HOLD):
+        return Verdict(HOLD, f"held: {reason}")
+
+
+def too_many_links(sub):
+    links = count_links(sub.comment.body_html)
+    if links > settings.COMMENTS_MAX_LINKS:
+        return Verdict(HOLD, f"held: {links} links")
+
+
+def trusted_commenter(sub):
+    c = sub.comment
+    if c.article.moderation_mode != c.article.ModerationMode.TRUSTED:
+        return None
+    if Comment.objects.approved().filter(email_digest=c.email_digest, name__iexact=c.name).exists():
+        return Verdict(APPROVE, "trusted commenter")
+
+
+RULES = [
+    replies_closed,
+    parent_not_approved,
+    form_expired,
+    flood,
+    duplicate,
+    honeypot,
+    too_fast,
+    banned_commenter,
+    blocklisted,
+    hold_listed,
+    too_many_links,
+    trusted_commenter,
+]
+
+
+def judge(sub, rules=None):
+    """Run the rules; raise Refused, or return the status and reasons to store."""
+    verdicts = []
+    for rule in rules or RULES:
+        verdict = rule(sub)
+        if verdict is None:
+            continue
+        if verdict.action == REFUSE:
+            raise Refused(verdict)
+        verdicts.append(verdict)
+    actions = {v.action for v in verdicts}
+    if SPAM in actions:
+        status = Status.SPAM
+    elif HOLD in actions:
+        status = Status.PENDING
+    elif APPROVE in actions:
+        status = Status.APPROVED
+    else:
+        status = Status.PENDING
+    return Judgement(status, [v.reason for v in verdicts if v.action != APPROVE])

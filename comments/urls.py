@@ -1,0 +1,7 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("articles/<slug:slug>/comments/", views.post_comment, name="post_comment"),
+]

@@ -1,0 +1,98 @@
+import itertools
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.core import signing
+
+from articles.models import Article
+from comments.models import Comment, Status
+
+_seq = itertools.count(1)
+
+
+@pytest.fixture(autouse=True)
+def relaxed_timing(settings):
+    """Tests post many replies from one test client at once; the rules that
+    watch timing are switched on again by the tests that exercise them."""
+    settings.COMMENTS_FLOOD_INTERVAL = 0
+    settings.COMMENTS_MIN_SUBMIT_SECONDS = 0
+
+
+@pytest.fixture
+def make_article(db):
+    def make(**fields):
+        n = next(_seq)
+        fields.setdefault("slug", f"article-{n}")
+        fields.setdefault("title", f"Article {n}")
+        fields.setdefault("body", "First paragraph.\n\nSecond paragraph.")
+        return Article.objects.create(**fields)
+
+    return make
+
+
+@pytest.fixture
+def article(make_article):
+    return make_article(title="Storm closes the harbour", slug="storm-closes-the-harbour")
+
+
+@pytest.fixture
+def make_comment(db, article):
+    def make(status=Status.APPROVED, **fields):
+        n = next(_seq)
+        fields.setdefault("article", article)
+        fields.setdefault("name", f"Reader {n}")
+        fields.setdefault("email", f"reader{n}@example.org")
+        fields.setdefault("body", f"Reply number {n}.")
+        comment = Comment(status=status, **fields)
+        if comment.parent:
+            comment.attach_to(comment.parent)
+        comment.save()
+        return comment
+
+    return make
+
+
+@pytest.fixture
+def make_user(db, django_user_model):
+    def make(*permissions, staff=True, **fields):
+        n = next(_seq)
+        user = django_user_model.objects.create_user(
+            username=fields.pop("username", f"user{n}"), password="a-long-test-password",
+            is_staff=staff, **fields,
+        )
+        for perm in permissions:
+            app_label, codename = perm.split(".")
+            user.user_permissions.add(
+                Permission.objects.get(content_type__app_label=app_label, codename=codename)
+            )
+        return user
+
+    return make
+
+
+@pytest.fixture
+def moderator(make_user):
+    return make_user("comments.moderate_comment", username="moderator")
+
+
+def reply_data(**overrides):
+    data = {
+        "name": "Jane Reader",
+        "email": "jane.reader@example.com",
+        "website": "",
+        "body": "A thoughtful reply.",
+        "parent": "",
+    }
+    data.update(overrides)
+    return data
+
+
+def aged_token(article, seconds):
+    """A form token as if the page had been served `seconds` ago."""
+    import time
+
+    class Signer(signing.TimestampSigner):
+        def timestamp(self):
+            return signing.b62_encode(int(time.time() - seconds))
+
+    return Signer(salt="comments.form").sign(str(article.pk))

@@ -1,0 +1,53 @@
+import os
+import subprocess
+import sys
+
+from django.conf import settings
+
+ROOT = settings.BASE_DIR
+
+
+def settings_with(**env):
+    code = (
+        "import json, django; from django.conf import settings; django.setup();"
+        "print(json.dumps({'db': settings.DATABASES['default'], 'debug': settings.DEBUG,"
+        " 'cache': settings.CACHES['default']['BACKEND'], 'hosts': settings.ALLOWED_HOSTS}, default=str))"
+    )
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_", "REDIS_"))}
+    result = subprocess.run(
+        [sys.executable, "-c", code], env={**clean, "DJANGO_SETTINGS_MODULE": "newsroom.settings", **env},
+        cwd=ROOT, capture_output=True, text=True, check=True,
+    )
+    import json
+
+    return json.loads(result.stdout)
+
+
+def test_sqlite_default_uses_wal_busy_timeout_and_immediate_transactions():
+    db = settings_with()["db"]
+    assert db["ENGINE"] == "django.db.backends.sqlite3"
+    assert db["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
+    assert db["OPTIONS"]["timeout"] >= 5
+    assert "journal_mode=WAL" in db["OPTIONS"]["init_command"]
+
+
+def test_database_and_cache_urls_switch_to_postgres_and_redis():
+    loaded = settings_with(DATABASE_URL="postgres://u:p@db.example:5432/news", REDIS_URL="redis://r:6379/1")
+    assert loaded["db"]["ENGINE"] == "django.db.backends.postgresql"
+    assert loaded["db"]["NAME"] == "news" and loaded["db"]["HOST"] == "db.example"
+    assert loaded["cache"] == "django.core.cache.backends.redis.RedisCache"
+
+
+def test_environment_sets_debug_and_hosts():
+    loaded = settings_with(DJANGO_DEBUG="0", DJANGO_SECRET_KEY="x" * 60, DJANGO_ALLOWED_HOSTS="news.example")
+    assert loaded["debug"] is False and loaded["hosts"] == ["news.example"]
+    assert settings_with()["cache"] == "django.core.cache.backends.db.DatabaseCache"
+
+
+def test_production_without_a_secret_key_refuses_to_start():
+    code = "import django; django.setup()"
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
+        env={"PATH": os.environ["PATH"], "DJANGO_SETTINGS_MODULE": "newsroom.settings", "DJANGO_DEBUG": "0"},
+    )
+    assert result.returncode != 0 and "DJANGO_SECRET_KEY" in result.stderr
