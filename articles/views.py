@@ -2,7 +2,7 @@ from django.shortcuts import get_object_or_404, render
 
 from comments.forms import CommentForm
 from comments.http import own_reply_ids
-from comments.models import Comment, Status
+from comments.models import Comment, Flag, Status
 
 from .models import Article
 
@@ -25,5 +25,6 @@ def render_article(request, article, form, *, status=200):
         "reply_count": sum(1 for r in replies if r.status == Status.APPROVED),
         "form": form,
         "accepts_replies": article.accepts_replies(),
+        "report_reasons": Flag.Reason.choices,
     }
     return render(request, "articles/article_detail.html", context, status=status)

@@ -1,7 +1,7 @@
 from django import forms
 from django.core.validators import URLValidator
 
-from .models import Comment
+from .models import Comment, Flag
 from .moderation import Submission, form_token
 from .sanitize import render_reply
 
@@ -49,3 +49,8 @@ class CommentForm(forms.Form):
         )
         comment.attach_to(data["parent"])
         return Submission(comment, form_token=data["token"] or "", honeypot=data["nickname"])
+
+
+class ReportForm(forms.Form):
+    reason = forms.ChoiceField(choices=Flag.Reason.choices)
+    note = forms.CharField(required=False, max_length=500)

@@ -1,7 +1,12 @@
 """Request and response details shared by the reply views and the API."""
 
+import time
+
 from django.conf import settings
+from django.core.cache import cache
 from django.http import HttpResponseRedirect
+
+from . import privacy
 
 OWN_REPLIES_COOKIE = "own_replies"
 _OWN_REPLIES_SALT = "comments.own-replies"
@@ -40,3 +45,30 @@ def remember_own_reply(request, response, comment):
         max_age=30 * 24 * 3600, httponly=True, samesite="Lax",
         secure=settings.SESSION_COOKIE_SECURE,
     )
+
+
+def reporter_key(request):
+    """Who is reporting, as a keyed digest: the account if logged in, else the IP."""
+    user = getattr(request, "user", None)
+    who = f"user:{user.pk}" if user is not None and user.is_authenticated else f"ip:{client_ip(request)}"
+    return privacy.keyed_digest("reporter", who)
+
+
+def over_rate(request, scope):
+    """Count this request against COMMENTS_RATES[scope] ("10/hour") per IP; True if over.
+
+    A fixed window in the shared cache, so every server process counts together.
+    """
+    if not settings.COMMENTS_THROTTLE_ENABLED:
+        return False
+    allowed, per = settings.COMMENTS_RATES[scope].split("/")
+    seconds = {"second": 1, "minute": 60, "hour": 3600, "day": 86400}[per.rstrip("s")]
+    window = int(time.time() // seconds)
+    key = f"rate:{scope}:{privacy.keyed_digest('rate', str(client_ip(request)))}:{window}"
+    cache.add(key, 0, timeout=seconds)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=seconds)
+        count = 1
+    return count > int(allowed)

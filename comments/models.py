@@ -356,6 +356,14 @@ class ListEntry(models.Model):
             models.UniqueConstraint(fields=["kind", "action", "value"], name="unique_list_entry")
         ]
 
+    def save(self, *args, **kwargs):
+        self.value = self.value.strip()
+        if self.kind == self.Kind.COMMENTER and "@" in self.value:
+            self.value = privacy.email_digest(self.value)  # the address itself is never kept
+        elif self.kind in (self.Kind.WORD, self.Kind.DOMAIN):
+            self.value = self.value.lower()
+        super().save(*args, **kwargs)
+
     def __str__(self):
         shown = "commenter " + privacy.commenter_id(self.value) if self.kind == self.Kind.COMMENTER else self.value
         return f"{self.get_action_display()}: {shown}"

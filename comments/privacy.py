@@ -18,16 +18,20 @@ def normalise_email(email):
     return email.strip().lower()
 
 
+def keyed_digest(purpose, value):
+    """HMAC-SHA256 (hex) of `value`, with a key of its own for each purpose."""
+    key = f"newsroom.comments.{purpose}:{settings.COMMENTS_EMAIL_DIGEST_KEY}".encode()
+    return hmac.new(key, value.encode(), sha256).hexdigest()
+
+
 def email_digest(email):
-    """Keyed HMAC-SHA256 of the normalised address (hex)."""
-    key = ("newsroom.comments.email:" + settings.COMMENTS_EMAIL_DIGEST_KEY).encode()
-    return hmac.new(key, normalise_email(email).encode(), sha256).hexdigest()
+    """Keyed HMAC of the normalised address: groups a commenter's replies, bans them."""
+    return keyed_digest("email", normalise_email(email))
 
 
 def commenter_id(digest):
     """Opaque public id for a commenter: derived from the digest, not reversible to it."""
-    key = ("newsroom.comments.commenter:" + settings.COMMENTS_EMAIL_DIGEST_KEY).encode()
-    return hmac.new(key, digest.encode(), sha256).hexdigest()[:16]
+    return keyed_digest("commenter", digest)[:16]
 
 
 def mask_email(email):

@@ -4,4 +4,5 @@ from . import views
 
 urlpatterns = [
     path("articles/<slug:slug>/comments/", views.post_comment, name="post_comment"),
+    path("comments/<int:pk>/report/", views.report_comment, name="report_comment"),
 ]

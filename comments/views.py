@@ -1,3 +1,5 @@
+from django.contrib import messages
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
@@ -5,8 +7,8 @@ from django.views.decorators.http import require_POST
 from articles.models import Article
 from articles.views import render_article
 
-from .forms import CommentForm
-from .http import HttpResponseSeeOther, client_ip, remember_own_reply, user_agent
+from .forms import CommentForm, ReportForm
+from .http import HttpResponseSeeOther, client_ip, over_rate, remember_own_reply, reporter_key, user_agent
 from .models import Comment
 from .moderation import Refused
 
@@ -14,7 +16,7 @@ from .moderation import Refused
 @sensitive_post_parameters("email")
 @require_POST
 def post_comment(request, slug):
-    article = get_object_or_404(Article, slug=slug)
+    article = get_object_or_404(Article.objects.published(), slug=slug)
     form = CommentForm(request.POST, article=article)
     if not form.is_valid():
         return render_article(request, article, form, status=400)
@@ -31,3 +33,18 @@ def post_comment(request, slug):
     response = HttpResponseSeeOther(comment.get_absolute_url())
     remember_own_reply(request, response, comment)
     return response
+
+
+@require_POST
+def report_comment(request, pk):
+    comment = get_object_or_404(Comment.objects.approved().select_related("article"), pk=pk)
+    if over_rate(request, "report"):
+        return HttpResponse("Too many reports from your address; please try again later.",
+                            status=429, content_type="text/plain")
+    form = ReportForm(request.POST)
+    if not form.is_valid():
+        return HttpResponse("Choose a reason from the list.", status=400, content_type="text/plain")
+    comment.report(reporter=reporter_key(request), user=request.user if request.user.is_authenticated else None,
+                   **form.cleaned_data)
+    messages.success(request, "Thank you. A moderator will look at this reply.")
+    return HttpResponseSeeOther(comment.get_absolute_url())

@@ -253,3 +253,9 @@ COMMENTS_REPORT_THRESHOLD = env_int("COMMENTS_REPORT_THRESHOLD", 3)
 COMMENTS_THROTTLE_ENABLED = env_bool("COMMENTS_THROTTLE_ENABLED", True)
 # Take the reader's IP from X-Forwarded-For; only behind a proxy that sets it.
 COMMENTS_TRUST_X_FORWARDED_FOR = env_bool("COMMENTS_TRUST_X_FORWARDED_FOR", False)
+# Request rates per IP for the page's report form and the API (DRF scopes).
+COMMENTS_RATES = {
+    "report": env_str("COMMENTS_REPORT_RATE", "10/hour"),
+    "post": env_str("COMMENTS_POST_RATE", "20/hour"),
+    "read": env_str("COMMENTS_READ_RATE", "600/minute"),
+}
