@@ -1,4 +1,13 @@
+import ipaddress
+
+from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from . import privacy
@@ -23,8 +32,8 @@ class ModeratorsMayView:
 
 
 class ModeratorsMayEdit(ModeratorsMayView):
-    def has_add_permission(self, request):
-        return super().has_add_permission(request) or can_moderate(request)
+    def has_add_permission(self, request, *args):
+        return super().has_add_permission(request, *args) or can_moderate(request)
 
     def has_change_permission(self, request, obj=None):
         return super().has_change_permission(request, obj) or can_moderate(request)
@@ -33,36 +42,148 @@ class ModeratorsMayEdit(ModeratorsMayView):
         return super().has_delete_permission(request, obj) or can_moderate(request)
 
 
+class ReadOnlyInline(ModeratorsMayView, admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class FlagInline(ReadOnlyInline):
+    model = Flag
+    fields = readonly_fields = ["reason", "note", "created_at"]
+    verbose_name_plural = "readers' reports"
+
+
+class EventInline(ReadOnlyInline):
+    model = ModerationEvent
+    fields = readonly_fields = ["created_at", "actor", "from_status", "to_status", "reason"]
+    verbose_name_plural = "moderation history"
+
+
+class ReportedFilter(admin.SimpleListFilter):
+    title = "reports"
+    parameter_name = "reported"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Reported"), ("no", "Not reported")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(report_count__gt=0)
+        if self.value() == "no":
+            return queryset.filter(report_count=0)
+        return queryset
+
+
+class ReasonFilter(admin.SimpleListFilter):
+    """Filter by why a reply was held or marked spam (the text the rules record)."""
+
+    title = "reason"
+    parameter_name = "reason"
+    REASONS = {
+        "links": ("Too many links", " links"),
+        "held-list": ("Hold-list match", "held: word"),
+        "blocklist": ("Blocklist match", "spam: blocklisted"),
+        "banned": ("Banned commenter", "spam: banned"),
+        "honeypot": ("Honeypot", "spam: honeypot"),
+        "fast": ("Sent too fast", "spam: form sent"),
+        "reported": ("Reported by readers", "reported by"),
+    }
+
+    def lookups(self, request, model_admin):
+        return [(key, label) for key, (label, _) in self.REASONS.items()]
+
+    def queryset(self, request, queryset):
+        if self.value() in self.REASONS:
+            return queryset.filter(reasons__icontains=self.REASONS[self.value()][1])
+        return queryset
+
+
+class RejectForm(forms.Form):
+    reason = forms.ChoiceField(
+        choices=[
+            ("abusive", "Abusive or uncivil"),
+            ("off-topic", "Off-topic"),
+            ("personal-data", "Shares someone's personal data"),
+            ("legal", "Legal risk (defamation, contempt)"),
+            ("misinformation", "Misinformation"),
+            ("other", "Other"),
+        ]
+    )
+    note = forms.CharField(required=False, max_length=300, widget=forms.TextInput(attrs={"size": 60}))
+
+
+def count_per_row(queryset, group_by):
+    """A correlated COUNT as a column, so per-row figures cost no extra queries."""
+    counted = queryset.order_by().values(group_by).annotate(n=Count("pk")).values("n")[:1]
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
 @admin.register(Comment)
 class CommentAdmin(ModeratorsMayView, admin.ModelAdmin):
-    list_display = ["excerpt", "name", "masked_email", "article", "status", "created_at"]
-    list_filter = ["status", "article"]
+    list_display = [
+        "excerpt", "article", "name", "masked_email", "status", "reason_summary", "report_count",
+        "history", "created_at",
+    ]
+    list_filter = ["status", ReasonFilter, ReportedFilter, "article"]
     # The article is printed on every row: one JOIN instead of a query per row.
     list_select_related = ["article"]
     search_fields = ["name", "body"]
     search_help_text = "Name or text; a full email address finds that commenter's replies."
-    actions = ["approve", "reject", "mark_spam"]
+    actions = ["approve", "reject", "mark_spam", "ban_commenter"]
     list_per_page = 50
+    inlines = [FlagInline, EventInline]
+    change_form_template = "admin/comments/comment/change_form.html"
+    change_list_template = "admin/comments/comment/change_list.html"
     readonly_fields = [
-        "article", "parent", "name", "masked_email", "website", "status", "reasons",
+        "article", "in_reply_to", "name", "masked_email", "email", "website", "status", "reason_summary",
         "rendered", "created_at", "moderated_at", "moderated_by", "ip_address", "user_agent",
     ]
 
     def get_fields(self, request, obj=None):
         email = "email" if request.user.has_perm(EMAIL_PERMISSION) else "masked_email"
         return [
-            "article", "parent", "name", email, "website", "status", "reasons", "rendered", "body",
-            "created_at", "moderated_at", "moderated_by", "ip_address", "user_agent",
+            "article", "in_reply_to", "name", email, "website", "status", "reason_summary", "rendered",
+            "body", "created_at", "moderated_at", "moderated_by", "ip_address", "user_agent",
         ]
 
-    def get_readonly_fields(self, request, obj=None):
-        return [*self.readonly_fields, "email"]
+    def get_queryset(self, request):
+        same_commenter = Comment.objects.filter(email_digest=OuterRef("email_digest")).exclude(email_digest="")
+        flags = Flag.objects.filter(comment=OuterRef("pk"))
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                report_count=count_per_row(flags, "comment"),
+                approved_before=count_per_row(same_commenter.filter(status=Status.APPROVED), "email_digest"),
+                rejected_before=count_per_row(same_commenter.filter(status=Status.REJECTED), "email_digest"),
+                spam_before=count_per_row(same_commenter.filter(status=Status.SPAM), "email_digest"),
+            )
+        )
 
     def get_search_results(self, request, queryset, search_term):
         results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
         if "@" in search_term:
             results |= queryset.filter(email_digest=privacy.email_digest(search_term))
         return results, may_have_duplicates
+
+    def changelist_view(self, request, extra_context=None):
+        counts = dict(
+            Comment.objects.order_by().values_list("status").annotate(n=Count("pk")).values_list("status", "n")
+        )
+        extra_context = {
+            **(extra_context or {}),
+            "status_counts": [(value, label, counts.get(value, 0)) for value, label in Status.choices],
+            "reported_count": Comment.objects.filter(
+                status=Status.APPROVED, flags__isnull=False
+            ).distinct().count(),
+        }
+        return super().changelist_view(request, extra_context)
 
     def has_add_permission(self, request):
         return False  # replies come from readers
@@ -73,6 +194,8 @@ class CommentAdmin(ModeratorsMayView, admin.ModelAdmin):
     def has_moderate_permission(self, request):
         return can_moderate(request)
 
+    # --- columns -------------------------------------------------------------
+
     @admin.display(description="reply")
     def excerpt(self, obj):
         return obj.excerpt()
@@ -81,40 +204,137 @@ class CommentAdmin(ModeratorsMayView, admin.ModelAdmin):
     def masked_email(self, obj):
         return obj.masked_email
 
+    @admin.display(description="reasons")
+    def reason_summary(self, obj):
+        return "; ".join(obj.reason_list) or "–"
+
+    @admin.display(description="reports", ordering="report_count")
+    def report_count(self, obj):
+        return obj.report_count
+
+    @admin.display(description="commenter history")
+    def history(self, obj):
+        return f"{obj.approved_before} approved · {obj.rejected_before} rejected · {obj.spam_before} spam"
+
     @admin.display(description="as readers see it")
     def rendered(self, obj):
         return mark_safe(obj.body_html)  # sanitised when stored
 
-    def _moderate(self, request, queryset, status, verb):
-        changed = queryset.moderate(status, by=request.user)
+    @admin.display(description="in reply to")
+    def in_reply_to(self, obj):
+        if obj.parent is None:
+            return "– (starts a thread)"
+        return format_html(
+            '<a href="{}">{}</a> ({}): {}', reverse("admin:comments_comment_change", args=[obj.parent_id]),
+            obj.parent.name, obj.parent.get_status_display(), mark_safe(obj.parent.body_html),
+        )
+
+    # --- actions -------------------------------------------------------------
+
+    def _report(self, request, changed, verb):
         self.message_user(request, f"{changed} repl{'y' if changed == 1 else 'ies'} {verb}.", messages.SUCCESS)
 
     @admin.action(description="Approve selected replies", permissions=["moderate"])
     def approve(self, request, queryset):
-        self._moderate(request, queryset, Status.APPROVED, "approved")
+        self._report(request, queryset.approve(by=request.user), "approved")
 
-    @admin.action(description="Reject selected replies", permissions=["moderate"])
+    @admin.action(description="Reject selected replies…", permissions=["moderate"])
     def reject(self, request, queryset):
-        self._moderate(request, queryset, Status.REJECTED, "rejected")
+        form = RejectForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            reason = "rejected: " + form.cleaned_data["reason"]
+            if form.cleaned_data["note"]:
+                reason += " — " + form.cleaned_data["note"]
+            self._report(request, queryset.reject(by=request.user, reason=reason), "rejected")
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Reject replies",
+            "opts": self.model._meta,
+            "form": form,
+            "replies": queryset,
+            "action_checkbox_name": ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/comments/comment/reject.html", context)
 
     @admin.action(description="Mark selected replies as spam", permissions=["moderate"])
     def mark_spam(self, request, queryset):
-        self._moderate(request, queryset, Status.SPAM, "marked as spam")
+        self._report(request, queryset.mark_spam(by=request.user), "marked as spam")
+
+    @admin.action(description="Ban the commenters of selected replies", permissions=["moderate"])
+    def ban_commenter(self, request, queryset):
+        digests = set(queryset.exclude(email_digest="").values_list("email_digest", flat=True))
+        for digest in digests:
+            ListEntry.objects.get_or_create(
+                kind=ListEntry.Kind.COMMENTER, action=ListEntry.Action.SPAM, value=digest,
+                defaults={"created_by": request.user, "note": "banned from the moderation queue"},
+            )
+        spammed = Comment.objects.filter(email_digest__in=digests, status=Status.PENDING).mark_spam(
+            by=request.user, reason="banned commenter"
+        )
+        self.message_user(
+            request, f"{len(digests)} commenter(s) banned; {spammed} pending repl(ies) marked as spam.",
+            messages.SUCCESS,
+        )
+
+    # --- change page buttons -------------------------------------------------
+
+    MODERATE_BUTTONS = {"_approve": Status.APPROVED, "_reject": Status.REJECTED, "_spam": Status.SPAM}
+
+    def response_change(self, request, obj):
+        for button, status in self.MODERATE_BUTTONS.items():
+            if button in request.POST and can_moderate(request):
+                obj.moderate(status, by=request.user)
+                self.message_user(request, f"Reply marked {obj.get_status_display().lower()}.", messages.SUCCESS)
+                return super().response_post_save_change(request, obj)
+        return super().response_change(request, obj)
 
 
 @admin.register(ModerationQueue)
 class ModerationQueueAdmin(CommentAdmin):
-    list_filter = ["article"]
+    list_filter = [ReasonFilter, ReportedFilter, "article"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).filter(status=Status.PENDING).order_by("created_at")
 
 
+class ListEntryForm(forms.ModelForm):
+    class Meta:
+        model = ListEntry
+        fields = ["kind", "action", "value", "note"]
+        help_texts = {
+            "value": "A word or phrase, a domain (example.com also matches its subdomains), an IP address or "
+            "network (203.0.113.0/24), or a commenter's email address (stored only as its keyed digest).",
+        }
+
+    def clean(self):
+        data = super().clean()
+        if data.get("kind") == ListEntry.Kind.IP:
+            try:
+                ipaddress.ip_network(data.get("value", ""), strict=False)
+            except ValueError:
+                self.add_error("value", "Enter an IP address or a network such as 203.0.113.0/24.")
+        return data
+
+
 @admin.register(ListEntry)
 class ListEntryAdmin(ModeratorsMayEdit, admin.ModelAdmin):
-    list_display = ["__str__", "kind", "action", "note", "created_at"]
+    form = ListEntryForm
+    list_display = ["__str__", "kind", "action", "note", "created_at", "created_by"]
     list_filter = ["kind", "action"]
     search_fields = ["value", "note"]
+    list_select_related = ["created_by"]
+
+    def get_fields(self, request, obj=None):
+        # A stored commenter digest is not worth showing or editing: it can only be replaced.
+        return ["kind", "action", "note"] if obj and obj.kind == ListEntry.Kind.COMMENTER else super().get_fields(
+            request, obj
+        )
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(Flag)

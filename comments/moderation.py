@@ -164,7 +164,10 @@ def too_fast(sub):
     minimum = settings.COMMENTS_MIN_SUBMIT_SECONDS
     if sub.form_token is None or not minimum:
         return None
-    issued = signing.b62_decode(sub.form_token.split(signing.Signer.sep)[-2])
+    try:
+        issued = signing.b62_decode(sub.form_token.split(_form_signer.sep)[-2])
+    except (IndexError, ValueError):
+        return None  # a malformed token is refused by form_expired
     elapsed = sub.now - issued
     if elapsed < minimum:
         return Verdict(SPAM, f"spam: form sent {max(elapsed, 0):.0f}s after it was served")

@@ -18,6 +18,18 @@ def relaxed_timing(settings):
     settings.COMMENTS_MIN_SUBMIT_SECONDS = 0
 
 
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Rate counters must not leak between tests. The database cache is rolled
+    back with each test's transaction; Redis has to be emptied."""
+    from django.core.cache import caches
+    from django.core.cache.backends.db import DatabaseCache
+
+    yield
+    if not isinstance(caches["default"], DatabaseCache):
+        caches["default"].clear()
+
+
 @pytest.fixture
 def make_article(db):
     def make(**fields):

@@ -2,13 +2,22 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 
-from comments.models import Comment, ModerationEvent, Status
+from comments import privacy
+from comments.models import Comment, ListEntry, ModerationEvent, Status
 
 
 @pytest.fixture
 def moderator_client(client, moderator):
     client.force_login(moderator)
     return client
+
+
+def inline_management_forms():
+    return {
+        f"{prefix}-{key}": value
+        for prefix in ("flags", "events")
+        for key, value in {"TOTAL_FORMS": "0", "INITIAL_FORMS": "0", "MAX_NUM_FORMS": "1000"}.items()
+    }
 
 
 def changelist(model="comment"):
@@ -54,12 +63,17 @@ def test_search_by_exact_email_uses_the_digest(moderator_client, make_comment):
 
 
 @pytest.mark.parametrize(
-    "action,status", [("approve", Status.APPROVED), ("reject", Status.REJECTED), ("mark_spam", Status.SPAM)]
+    "action,status,extra",
+    [
+        ("approve", Status.APPROVED, {}),
+        ("reject", Status.REJECTED, {"apply": "1", "reason": "abusive"}),
+        ("mark_spam", Status.SPAM, {}),
+    ],
 )
-def test_bulk_actions_record_who_and_when(moderator_client, moderator, make_comment, action, status):
+def test_bulk_actions_record_who_and_when(moderator_client, moderator, make_comment, action, status, extra):
     replies = [make_comment(status=Status.PENDING) for _ in range(3)]
     response = moderator_client.post(
-        changelist(), {"action": action, "_selected_action": [r.pk for r in replies]}
+        changelist(), {"action": action, "_selected_action": [r.pk for r in replies], **extra}
     )
     assert response.status_code == 302
     for reply in Comment.objects.all():
@@ -94,7 +108,126 @@ def test_editing_a_reply_re_sanitises_it(client, admin_user, make_comment):
     reply = make_comment(body="old")
     client.force_login(admin_user)
     url = reverse("admin:comments_comment_change", args=[reply.pk])
-    response = client.post(url, {"body": "new <script>x()</script>"})
+    response = client.post(url, {"body": "new <script>x()</script>", **inline_management_forms()})
     assert response.status_code == 302
     reply.refresh_from_db()
     assert reply.body_html == "<p>new x()</p>"
+
+
+def test_reject_asks_for_a_reason_then_records_it(moderator_client, moderator, make_comment):
+    reply = make_comment(status=Status.PENDING)
+    data = {"action": "reject", "_selected_action": [reply.pk]}
+    page = moderator_client.post(changelist(), data)
+    assert page.status_code == 200 and "Reject 1 reply" in page.content.decode()
+    reply.refresh_from_db()
+    assert reply.status == Status.PENDING  # nothing happens before the reason is given
+    moderator_client.post(changelist(), {**data, "apply": "1", "reason": "legal", "note": "names a minor"})
+    reply.refresh_from_db()
+    assert reply.status == Status.REJECTED
+    assert reply.events.get().reason == "rejected: legal — names a minor"
+
+
+def test_ban_commenter_blocks_future_replies_and_spams_pending_ones(moderator_client, moderator, make_comment):
+    first = make_comment(status=Status.PENDING, email="troll@example.net")
+    second = make_comment(status=Status.PENDING, email="TROLL@example.net")
+    bystander = make_comment(status=Status.PENDING, email="kind@example.net")
+    moderator_client.post(changelist(), {"action": "ban_commenter", "_selected_action": [first.pk]})
+    entry = ListEntry.objects.get()
+    assert (entry.kind, entry.action) == (ListEntry.Kind.COMMENTER, ListEntry.Action.SPAM)
+    assert entry.value == first.email_digest and "troll" not in entry.value
+    assert {c.pk: c.status for c in Comment.objects.all()} == {
+        first.pk: Status.SPAM, second.pk: Status.SPAM, bystander.pk: Status.PENDING
+    }
+    assert ModerationEvent.objects.filter(reason="banned commenter", actor=moderator).count() == 2
+
+
+def test_change_page_shows_reply_context_reports_and_history(moderator_client, make_comment):
+    parent = make_comment(body="The parent reply")
+    reply = make_comment(parent=parent, body="<b>Bold</b> answer")
+    reply.report(reporter="r1", reason="abusive", note="rude words")
+    reply.reject(reason="too rude")
+    html = moderator_client.get(reverse("admin:comments_comment_change", args=[reply.pk])).content.decode()
+    assert "<b>Bold</b> answer" in html  # rendered as readers see it
+    assert "The parent reply" in html
+    assert "rude words" in html and "Abusive or harassing" in html
+    assert "too rude" in html
+    assert 'name="_approve"' in html
+
+
+def test_change_page_buttons_moderate_with_an_event(moderator_client, moderator, make_comment):
+    reply = make_comment(status=Status.PENDING)
+    url = reverse("admin:comments_comment_change", args=[reply.pk])
+    response = moderator_client.post(url, {"body": reply.body, "_approve": "1", **inline_management_forms()})
+    assert response.status_code == 302
+    reply.refresh_from_db()
+    assert reply.status == Status.APPROVED and reply.moderated_by == moderator
+    assert reply.events.get().actor == moderator
+
+
+def test_changelist_rows_show_reasons_reports_and_commenter_history(moderator_client, make_comment):
+    make_comment(email="regular@example.org")
+    make_comment(status=Status.SPAM, email="regular@example.org")
+    held = make_comment(status=Status.PENDING, email="regular@example.org", reasons="held: 3 links")
+    html = moderator_client.get(changelist("moderationqueue")).content.decode()
+    assert "held: 3 links" in html
+    assert "1 approved · 0 rejected · 1 spam" in html
+    assert held.excerpt() in html
+
+
+def test_changelist_counts_replies_by_status(moderator_client, make_comment):
+    for status in (Status.PENDING, Status.PENDING, Status.SPAM):
+        make_comment(status=status)
+    reported = make_comment()
+    reported.report(reporter="someone")
+    html = moderator_client.get(changelist()).content.decode()
+    assert "Pending: <strong>2</strong>" in html and "Spam: <strong>1</strong>" in html
+    assert "Reported: <strong>1</strong>" in html
+
+
+def test_filters_by_reason_and_reports(moderator_client, make_comment):
+    linky = make_comment(status=Status.PENDING, reasons="held: 3 links", body="Linky")
+    make_comment(status=Status.PENDING, body="Plain")
+    reported = make_comment(body="Reported one")
+    reported.report(reporter="x")
+    by_reason = moderator_client.get(changelist(), {"reason": "links"}).content.decode()
+    assert "Linky" in by_reason and "Plain" not in by_reason
+    by_reports = moderator_client.get(changelist(), {"reported": "yes"}).content.decode()
+    assert "Reported one" in by_reports and "Linky" not in by_reports
+    assert linky.pk
+
+
+@pytest.mark.parametrize("page", ["comment", "moderationqueue"])
+def test_changelist_queries_do_not_grow_with_rows(moderator_client, make_comment, page):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries_for(rows):
+        Comment.objects.all().delete()
+        for n in range(rows):
+            reply = make_comment(status=Status.PENDING, email=f"c{n % 7}@example.org")
+            if n % 3 == 0:
+                reply.report(reporter=f"r{n}")
+        with CaptureQueriesContext(connection) as captured:
+            assert moderator_client.get(changelist(page)).status_code == 200
+        return len(captured)
+
+    assert queries_for(5) == queries_for(50)
+
+
+def test_moderators_edit_the_blocklist_and_emails_become_digests(moderator_client):
+    url = reverse("admin:comments_listentry_add")
+    response = moderator_client.post(url, {"kind": "commenter", "action": "spam", "value": "Bad@Example.com"})
+    assert response.status_code == 302
+    entry = ListEntry.objects.get()
+    assert entry.value == privacy.email_digest("bad@example.com")
+    bad_ip = moderator_client.post(url, {"kind": "ip", "action": "spam", "value": "not an ip"})
+    assert bad_ip.status_code == 200 and ListEntry.objects.count() == 1
+
+
+def test_article_admin_shows_reply_counts_per_status(client, admin_user, article, make_comment):
+    make_comment()
+    make_comment(status=Status.PENDING)
+    make_comment(status=Status.PENDING)
+    client.force_login(admin_user)
+    html = client.get(reverse("admin:articles_article_changelist")).content.decode()
+    assert '<td class="field-approved">1</td>' in html and '<td class="field-pending">2</td>' in html
