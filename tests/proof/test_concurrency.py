@@ -1,0 +1,84 @@
+"""Many readers at once against a live server: every acknowledged reply is stored exactly once."""
+
+import re
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from django.db import close_old_connections, connection
+
+from comments.models import Comment, ModerationEvent, Status
+from tests.proof.browserless import Reader
+
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+
+THREADS = 16
+REPLIES_PER_THREAD = 12
+
+
+@pytest.fixture
+def unthrottled(settings):
+    settings.COMMENTS_THROTTLE_ENABLED = False
+
+
+def test_concurrent_posters_lose_nothing(live_server, make_article, unthrottled):
+    article = make_article()
+    acknowledged, failures = [], []
+    lock = threading.Lock()
+
+    def reader(n):
+        client = Reader(live_server.url)
+        status, _ = client.open_article(article.get_absolute_url())
+        assert status == 200
+        for i in range(REPLIES_PER_THREAD):
+            body = f"reply {n}-{i}"
+            status, headers, content = client.post_reply(
+                article.slug, name=f"Reader {n}", email=f"reader{n}@example.org", body=body
+            )
+            with lock:
+                if status == 303:
+                    acknowledged.append((int(re.search(r"#comment-(\d+)$", headers["Location"])[1]), body))
+                else:
+                    failures.append((status, content[:300]))
+
+    with ThreadPoolExecutor(THREADS) as pool:
+        list(pool.map(reader, range(THREADS)))
+
+    assert failures == []
+    sent = THREADS * REPLIES_PER_THREAD
+    stored = dict(Comment.objects.filter(article=article).values_list("pk", "body"))
+    assert len(acknowledged) == sent
+    assert dict(acknowledged) == stored  # each acknowledged reply stored, once, with its own text
+    print(f"\n{connection.vendor}: {sent} posts, {len(acknowledged)} acknowledged, {len(stored)} stored, 0 errors")
+
+
+def test_concurrent_moderation_leaves_one_consistent_history(make_comment, make_user):
+    approver = make_user("comments.moderate_comment")
+    spammer = make_user("comments.moderate_comment")
+    replies = [make_comment(status=Status.PENDING) for _ in range(40)]
+    ids = [r.pk for r in replies]
+    barrier = threading.Barrier(2)
+
+    def act(verb, user):
+        close_old_connections()
+        try:
+            barrier.wait()
+            return getattr(Comment.objects.filter(pk__in=ids), verb)(by=user)
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(2) as pool:
+        changed = list(pool.map(act, ["approve", "mark_spam"], [approver, spammer]))
+
+    final = dict(Comment.objects.filter(pk__in=ids).values_list("pk", "status"))
+    assert len(set(final.values())) == 1  # one moderator's action won, for every reply
+    events = ModerationEvent.objects.filter(comment_id__in=ids).order_by("comment_id", "created_at", "pk")
+    assert events.count() == sum(changed)
+    by_reply = {}
+    for event in events:
+        by_reply.setdefault(event.comment_id, []).append(event)
+    for pk, history in by_reply.items():
+        assert history[0].from_status == Status.PENDING
+        for before, after in zip(history, history[1:]):
+            assert before.to_status == after.from_status
+        assert history[-1].to_status == final[pk]
