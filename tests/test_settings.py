@@ -1,3 +1,4 @@
+import json
 import os
 import subprocess
 import sys
@@ -18,8 +19,20 @@ def settings_with(**env):
         [sys.executable, "-c", code], env={**clean, "DJANGO_SETTINGS_MODULE": "newsroom.settings", **env},
         cwd=ROOT, capture_output=True, text=True, check=True,
     )
-    import json
+    return json.loads(result.stdout)
 
+
+def settings_values(names, **env):
+    """The named settings as loaded in a fresh process with this environment."""
+    code = (
+        "import json, django; from django.conf import settings; django.setup();"
+        f"print(json.dumps({{n: getattr(settings, n) for n in {names!r}}}))"
+    )
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_", "REDIS_"))}
+    result = subprocess.run(
+        [sys.executable, "-c", code], env={**clean, "DJANGO_SETTINGS_MODULE": "newsroom.settings", **env},
+        cwd=ROOT, capture_output=True, text=True, check=True,
+    )
     return json.loads(result.stdout)
 
 
