@@ -18,8 +18,8 @@ settings on every call, so they can change without a redeploy of this module.
 import ipaddress
 import re
 import time
-from datetime import timedelta
 from dataclasses import dataclass, field
+from datetime import timedelta
 from functools import cached_property
 from urllib.parse import urlsplit
 

@@ -3,7 +3,10 @@ from django.core.management import call_command
 from articles.management.commands.load_seeds import parse_seed, seed_slug
 from articles.models import Article
 
-SEED = "A ‘Quoted’ Headline’s Day\n\n\nFirst para.\n\nSecond para.\n\nLeave a Reply\n\nYour email address will not be published.\n"
+SEED = (
+    "A ‘Quoted’ Headline’s Day\n\n\nFirst para.\n\nSecond para.\n\n"
+    "Leave a Reply\n\nYour email address will not be published.\n"
+)
 
 
 def test_parse_seed_stops_at_page_furniture():

@@ -27,7 +27,7 @@ def changelist(model="comment"):
 def test_every_admin_page_loads_for_a_superuser(client, admin_user, make_comment):
     reply = make_comment()
     client.force_login(admin_user)
-    for model, model_admin in admin.site._registry.items():
+    for model in admin.site._registry:
         info = model._meta.app_label, model._meta.model_name
         assert client.get(reverse("admin:%s_%s_changelist" % info)).status_code == 200, model
     assert client.get(reverse("admin:comments_comment_change", args=[reply.pk])).status_code == 200

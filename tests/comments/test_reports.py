@@ -1,4 +1,3 @@
-import pytest
 from django.test import Client
 
 from comments.models import Comment, Flag, ModerationEvent, Status

@@ -26,7 +26,9 @@ def admin_urls(reply):
         urls += [reverse("admin:%s_%s_changelist" % info), reverse("admin:%s_%s_add" % info)]
         obj = model.objects.first()
         if obj is not None:
-            urls += [reverse(f"admin:{info[0]}_{info[1]}_{view}", args=[obj.pk]) for view in ("change", "history", "delete")]
+            urls += [
+                reverse(f"admin:{info[0]}_{info[1]}_{view}", args=[obj.pk]) for view in ("change", "history", "delete")
+            ]
     return urls
 
 

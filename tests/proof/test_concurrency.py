@@ -79,6 +79,6 @@ def test_concurrent_moderation_leaves_one_consistent_history(make_comment, make_
         by_reply.setdefault(event.comment_id, []).append(event)
     for pk, history in by_reply.items():
         assert history[0].from_status == Status.PENDING
-        for before, after in zip(history, history[1:]):
+        for before, after in zip(history, history[1:], strict=False):
             assert before.to_status == after.from_status
         assert history[-1].to_status == final[pk]

@@ -4,7 +4,12 @@ from html import unescape
 from html.parser import HTMLParser
 
 from comments.models import Comment, Status
-from comments.sanitize import ALLOWED_ATTRIBUTES, ALLOWED_PROTOCOLS, ALLOWED_TAGS, render_reply
+from comments.sanitize import (
+    ALLOWED_ATTRIBUTES,
+    ALLOWED_PROTOCOLS,
+    ALLOWED_TAGS,
+    render_reply,
+)
 from tests.proof.xss_payloads import PAYLOADS
 
 
@@ -45,7 +50,9 @@ def test_every_payload_sanitises_to_allowed_markup():
 
 
 def test_the_inspector_catches_what_it_should():
-    assert problems_in('<img src=x onerror="xss(1)">') == ["tag <img>", "attribute src on <img>", "attribute onerror on <img>"]
+    assert problems_in('<img src=x onerror="xss(1)">') == [
+        "tag <img>", "attribute src on <img>", "attribute onerror on <img>"
+    ]
     assert problems_in('<a href="javascript:xss(1)" rel="nofollow ugc noopener">x</a>') == ["href 'javascript:xss(1)'"]
 
 
