@@ -2,6 +2,7 @@ from django.contrib import admin, messages
 from django.utils.safestring import mark_safe
 
 from . import privacy
+from .admin_privacy import PersonalDataActions
 from .models import Comment, Flag, ListEntry, ModerationEvent, ModerationQueue, Status
 
 EMAIL_PERMISSION = "comments.view_commenter_email"
@@ -34,7 +35,7 @@ class ModeratorsMayEdit(ModeratorsMayView):
 
 
 @admin.register(Comment)
-class CommentAdmin(ModeratorsMayView, admin.ModelAdmin):
+class CommentAdmin(PersonalDataActions, ModeratorsMayView, admin.ModelAdmin):
     list_display = ["excerpt", "name", "masked_email", "article", "status", "created_at"]
     list_filter = ["status", "article"]
     # The article is printed on every row: one JOIN instead of a query per row.
