@@ -32,7 +32,9 @@ class PersonalDataActions:
 
     def get_actions(self, request):
         actions = super().get_actions(request)
-        if IS_POPUP_VAR not in request.GET and self.has_erase_commenter_data_permission(request):
+        if self.actions is None or IS_POPUP_VAR in request.GET:
+            return actions
+        if self.has_erase_commenter_data_permission(request):
             actions.update((name, self.get_action(name)) for name in ACTIONS)
         return actions
 

@@ -93,8 +93,9 @@ class CommentQuerySet(models.QuerySet):
             if not changing:
                 return 0
             ids = [pk for pk, _ in changing]
+            # A moderator's decision ends any wait for the commenter's email confirmation.
             Comment.objects.filter(pk__in=ids).update(
-                status=status, moderated_at=now, moderated_by=by
+                status=status, moderated_at=now, moderated_by=by, awaiting_confirmation=False
             )
             ModerationEvent.objects.bulk_create(
                 ModerationEvent(

@@ -105,19 +105,21 @@ def notify_moderators():
 
     Returns how many replies the email listed (0 when nothing was sent).
     """
+    seconds = settings.COMMENTS_NOTIFY_BATCH_SECONDS
+    if seconds > 0 and cache.get(WINDOW_KEY):
+        return 0  # an email went out recently: these replies wait for the digest (cheap check first)
     waiting = Comment.objects.in_queue().filter(moderators_notified_at=None)
     if not waiting.exists():
         return 0
     recipients = moderator_emails()
     if not recipients:
         return 0
-    seconds = settings.COMMENTS_NOTIFY_BATCH_SECONDS
     if seconds > 0 and not cache.add(WINDOW_KEY, True, timeout=seconds):
-        return 0  # an email went out recently: these replies wait for the digest
+        return 0  # another process has just sent
     now = timezone.now()
     # One UPDATE claims the replies, so two senders at once never list the same reply.
     count = waiting.update(moderators_notified_at=now)
-    claimed = Comment.objects.filter(moderators_notified_at=now)
+    claimed = Comment.objects.in_queue().filter(moderators_notified_at=now)
     replies = list(claimed.select_related("article").order_by("created_at")[:DIGEST_LISTS])
     if not replies:
         return 0

@@ -43,7 +43,7 @@ def purge(*, days=None, now=None):
         .exclude(ip_address=None, user_agent="")
         .update(ip_address=None, user_agent="")
     )
-    expired = Comment.objects.awaiting_confirmation().filter(
+    expired = Comment.objects.pending().awaiting_confirmation().filter(
         created_at__lt=now - timedelta(seconds=settings.COMMENTS_CONFIRM_MAX_AGE)
     )
     _, per_model = expired.delete()

@@ -254,3 +254,12 @@ def test_export_action_downloads_json_without_the_address(officer, threads):
     commenter = data["commenters"][0]
     assert commenter["commenter"] == threads["alone"].commenter and len(commenter["replies"]) == 8
     assert_clean(response)
+
+
+def test_a_moderators_decision_ends_the_wait_for_confirmation(settings, make_comment, moderator):
+    settings.COMMENTS_CONFIRM_MAX_AGE = 86400
+    reply = make_comment(status=Status.PENDING, awaiting_confirmation=True, created_at=days_ago(2))
+    reply.approve(by=moderator)
+    reply.moderate(Status.PENDING, reason="reported by 3 readers")
+    assert list(Comment.objects.in_queue()) == [reply]
+    assert "Deleted 0 unconfirmed replies" in run("purge_personal_data")
