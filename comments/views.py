@@ -9,9 +9,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from articles.models import Article
 from articles.views import render_article
 
+from . import notifications
 from .forms import CommentForm, ReportForm
 from .http import HttpResponseSeeOther, client_ip, over_rate, remember_own_reply, reporter_key, user_agent
-from . import notifications
 from .models import Comment
 from .moderation import Refused
 
