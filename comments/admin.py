@@ -11,6 +11,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from . import privacy
+from .admin_privacy import PersonalDataActions
 from .models import Comment, Flag, ListEntry, ModerationEvent, ModerationQueue, Status
 
 EMAIL_PERMISSION = "comments.view_commenter_email"
@@ -125,7 +126,7 @@ def count_per_row(queryset, group_by):
 
 
 @admin.register(Comment)
-class CommentAdmin(ModeratorsMayView, admin.ModelAdmin):
+class CommentAdmin(PersonalDataActions, ModeratorsMayView, admin.ModelAdmin):
     list_display = [
         "excerpt", "article", "name", "masked_email", "status", "reason_summary", "report_count",
         "history", "created_at",
@@ -295,7 +296,7 @@ class ModerationQueueAdmin(CommentAdmin):
     list_filter = [ReasonFilter, ReportedFilter, "article"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).filter(status=Status.PENDING).order_by("created_at")
+        return super().get_queryset(request).in_queue().order_by("created_at")
 
 
 class ListEntryForm(forms.ModelForm):

@@ -16,6 +16,7 @@ class CommentForm(forms.Form):
         validators=[URLValidator(schemes=["http", "https"])],
     )
     body = forms.CharField(label="Comment", max_length=5000, widget=forms.Textarea(attrs={"rows": 8}))
+    notify = forms.BooleanField(label="Notify me of follow-up replies by email", required=False)
     parent = forms.IntegerField(required=False, min_value=1, max_value=2**62, widget=forms.HiddenInput)
     token = forms.CharField(required=False, max_length=200, widget=forms.HiddenInput)
     # Honeypot: hidden from people by CSS and from assistive tech by aria-hidden.
@@ -45,7 +46,7 @@ class CommentForm(forms.Form):
         data = self.cleaned_data
         comment = Comment(
             article=self.article, name=data["name"], email=data["email"], website=data["website"],
-            body=data["body"], ip_address=ip_address, user_agent=user_agent[:300],
+            body=data["body"], notify=data["notify"], ip_address=ip_address, user_agent=user_agent[:300],
         )
         comment.attach_to(data["parent"])
         return Submission(comment, form_token=data["token"] or "", honeypot=data["nickname"])

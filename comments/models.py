@@ -27,6 +27,13 @@ class CommentQuerySet(models.QuerySet):
     def pending(self):
         return self.filter(status=Status.PENDING)
 
+    def in_queue(self):
+        """Pending replies a moderator should see: not those still waiting for their email confirmation."""
+        return self.filter(status=Status.PENDING, awaiting_confirmation=False)
+
+    def awaiting_confirmation(self):
+        return self.filter(awaiting_confirmation=True)
+
     def public_or_own(self, own_ids):
         """Approved replies, plus the unpublished ones whose ids the author holds.
 
@@ -86,8 +93,9 @@ class CommentQuerySet(models.QuerySet):
             if not changing:
                 return 0
             ids = [pk for pk, _ in changing]
+            # A moderator's decision ends any wait for the commenter's email confirmation.
             Comment.objects.filter(pk__in=ids).update(
-                status=status, moderated_at=now, moderated_by=by
+                status=status, moderated_at=now, moderated_by=by, awaiting_confirmation=False
             )
             ModerationEvent.objects.bulk_create(
                 ModerationEvent(
@@ -96,6 +104,10 @@ class CommentQuerySet(models.QuerySet):
                 )
                 for pk, old in changing
             )
+            if status == Status.APPROVED:
+                from . import notifications
+
+                transaction.on_commit(lambda: notifications.replies_approved(ids))
         return len(changing)
 
     def approve(self, *, by=None, reason=""):
@@ -114,6 +126,7 @@ class CommentManager(models.Manager.from_queryset(CommentQuerySet)):
 
         Raises moderation.Refused (nothing stored) when a rule refuses it.
         """
+        from . import notifications
         from .moderation import judge
 
         comment = submission.comment
@@ -125,12 +138,17 @@ class CommentManager(models.Manager.from_queryset(CommentQuerySet)):
             judgement = judge(submission)
             comment.status = judgement.status
             comment.reasons = "\n".join(judgement.reasons)
+            comment.awaiting_confirmation = (
+                comment.status == Status.PENDING
+                and VerifiedEmail.objects.confirmation_needed(comment.email_digest)
+            )
             comment.save()
             if judgement.status != Status.PENDING or judgement.reasons:
                 ModerationEvent.objects.create(
                     comment=comment, from_status="", to_status=comment.status,
                     reason=("; ".join(judgement.reasons) or "trusted commenter")[:500],
                 )
+            transaction.on_commit(lambda: notifications.reply_stored(comment))
         return comment
 
 
@@ -157,6 +175,13 @@ class Comment(models.Model):
     moderated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    notify = models.BooleanField(
+        "notify of follow-ups", default=False, help_text="The commenter asked for an email when someone replies."
+    )
+    # With COMMENTS_CONFIRM_EMAIL: a new commenter's reply stays out of the queue until they follow the link.
+    awaiting_confirmation = models.BooleanField(default=False, editable=False)
+    # When the moderators' alert or digest mentioned this reply; empty = not yet.
+    moderators_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = CommentManager()
 
@@ -170,6 +195,7 @@ class Comment(models.Model):
         permissions = [
             ("moderate_comment", "Can moderate replies"),
             ("view_commenter_email", "Can view commenter email addresses"),
+            ("erase_commenter_data", "Can erase or export a commenter's personal data"),
         ]
 
     def __str__(self):
@@ -265,6 +291,24 @@ class Comment(models.Model):
                 Comment.objects.filter(pk=self.pk).update(reasons=self.reasons)
                 self.moderate(Status.PENDING, reason=why)
         return True
+
+
+class VerifiedEmailQuerySet(models.QuerySet):
+    def confirmation_needed(self, digest):
+        """Whether COMMENTS_CONFIRM_EMAIL is on and this commenter has not yet confirmed their address."""
+        return bool(settings.COMMENTS_CONFIRM_EMAIL and digest) and not self.filter(digest=digest).exists()
+
+
+class VerifiedEmail(models.Model):
+    """An address whose owner followed a confirmation link; kept as its digest only."""
+
+    digest = models.CharField(max_length=64, unique=True)
+    verified_at = models.DateTimeField(default=timezone.now)
+
+    objects = VerifiedEmailQuerySet.as_manager()
+
+    def __str__(self):
+        return f"commenter {privacy.commenter_id(self.digest)}"
 
 
 class ModerationQueue(Comment):

@@ -27,7 +27,7 @@ from django.conf import settings
 from django.core import signing
 from django.utils import timezone
 
-from .models import Comment, ListEntry, Status
+from .models import Comment, ListEntry, Status, VerifiedEmail
 from .sanitize import count_links
 
 REFUSE, SPAM, HOLD, APPROVE = "refuse", "spam", "hold", "approve"
@@ -220,6 +220,10 @@ def too_many_links(sub):
 def trusted_commenter(sub):
     c = sub.comment
     if c.article.moderation_mode != c.article.ModerationMode.TRUSTED:
+        return None
+    # With COMMENTS_CONFIRM_EMAIL only a confirmed address is trusted: anyone can
+    # type a regular's address and name, only its owner can follow the link.
+    if VerifiedEmail.objects.confirmation_needed(c.email_digest):
         return None
     if Comment.objects.approved().filter(email_digest=c.email_digest, name__iexact=c.name).exists():
         return Verdict(APPROVE, "trusted commenter")

@@ -1,12 +1,15 @@
 from django.contrib import messages
+from django.core import signing
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from articles.models import Article
 from articles.views import render_article
 
+from . import notifications
 from .forms import CommentForm, ReportForm
 from .http import HttpResponseSeeOther, client_ip, over_rate, remember_own_reply, reporter_key, user_agent
 from .models import Comment
@@ -48,3 +51,33 @@ def report_comment(request, pk):
                    **form.cleaned_data)
     messages.success(request, "Thank you. A moderator will look at this reply.")
     return HttpResponseSeeOther(comment.get_absolute_url())
+
+
+# RFC 8058 one-click: the mail client POSTs without a CSRF token; the signed token is the proof.
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request, token):
+    """GET asks (mail scanners follow links), POST stops every follow-up to this commenter."""
+    try:
+        digest = notifications.unsubscribe_digest(token)
+    except signing.BadSignature:
+        return render(request, "comments/unsubscribe.html", {"invalid": True}, status=400)
+    done = request.method == "POST"
+    if done:
+        notifications.unsubscribe(digest)
+    return render(request, "comments/unsubscribe.html", {"done": done})
+
+
+@require_http_methods(["GET", "POST"])
+def confirm_email(request, token):
+    """GET asks (mail scanners follow links), POST confirms the address."""
+    try:
+        digest = notifications.confirmed_digest(token)
+    except signing.SignatureExpired:
+        return render(request, "comments/confirm_email.html", {"expired": True}, status=400)
+    except signing.BadSignature:
+        return render(request, "comments/confirm_email.html", {"invalid": True}, status=400)
+    done = request.method == "POST"
+    if done:
+        notifications.confirm(digest)
+    return render(request, "comments/confirm_email.html", {"done": done})

@@ -259,3 +259,67 @@ COMMENTS_RATES = {
     "post": env_str("COMMENTS_POST_RATE", "20/hour"),
     "read": env_str("COMMENTS_READ_RATE", "600/minute"),
 }
+
+# --- Email, notifications and personal data (issue 8) ---------------------------
+# Development prints mail to the console. Production sets EMAIL_URL, e.g.
+# "submission://user:password@smtp.example.com:587" (STARTTLS), "smtps://…:465"
+# (TLS from the start) or "smtp://localhost:25" (a local relay), or the usual
+# EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS,
+# EMAIL_USE_SSL. Mail is sent after the reply is stored; a slow server can hold a
+# request at most EMAIL_TIMEOUT seconds and a failing one never fails it.
+
+
+def email_url_settings(url):
+    """Django's EMAIL_* settings from "scheme://user:password@host:port"."""
+    from urllib.parse import unquote, urlsplit
+
+    parts = urlsplit(url)
+    backends = {
+        "console": "django.core.mail.backends.console.EmailBackend",
+        "locmem": "django.core.mail.backends.locmem.EmailBackend",
+        "dummy": "django.core.mail.backends.dummy.EmailBackend",
+    }
+    if parts.scheme in backends:
+        return {"EMAIL_BACKEND": backends[parts.scheme]}
+    ports = {"smtp": 25, "submission": 587, "smtps": 465}
+    if parts.scheme not in ports:
+        raise ImproperlyConfigured(f"EMAIL_URL: unknown scheme {parts.scheme!r}; use smtp, submission or smtps.")
+    return {
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "EMAIL_HOST": parts.hostname or "localhost",
+        "EMAIL_PORT": parts.port or ports[parts.scheme],
+        "EMAIL_HOST_USER": unquote(parts.username or ""),
+        "EMAIL_HOST_PASSWORD": unquote(parts.password or ""),
+        "EMAIL_USE_TLS": parts.scheme == "submission",
+        "EMAIL_USE_SSL": parts.scheme == "smtps",
+    }
+
+
+EMAIL_URL = env_str("EMAIL_URL")
+if EMAIL_URL:
+    globals().update(email_url_settings(EMAIL_URL))
+elif env_str("EMAIL_HOST"):
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = env_str("EMAIL_HOST")
+    EMAIL_PORT = env_int("EMAIL_PORT", 587)
+    EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
+    EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
+    EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+    EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+elif DEBUG:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Newsroom <comments@localhost>")
+SERVER_EMAIL = env_str("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+
+# Links in emails are absolute: the public address of the site, without a trailing slash.
+COMMENTS_SITE_URL = env_str("COMMENTS_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Days an IP address and user agent are kept (manage.py purge_personal_data clears them).
+COMMENTS_PERSONAL_DATA_DAYS = env_int("COMMENTS_PERSONAL_DATA_DAYS", 30)
+# Addresses told about held replies, besides active users with the moderation permission.
+COMMENTS_MODERATOR_EMAILS = env_list("COMMENTS_MODERATOR_EMAILS", [])
+# After a moderators' email, further held replies wait this long and go out as one digest.
+COMMENTS_NOTIFY_BATCH_SECONDS = env_int("COMMENTS_NOTIFY_BATCH_SECONDS", 300)
+# New commenters confirm their address by a link before their reply reaches the queue.
+COMMENTS_CONFIRM_EMAIL = env_bool("COMMENTS_CONFIRM_EMAIL", False)
+COMMENTS_CONFIRM_MAX_AGE = env_int("COMMENTS_CONFIRM_MAX_AGE", 3 * 24 * 60 * 60)

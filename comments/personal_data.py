@@ -1,0 +1,123 @@
+"""What the site keeps about a commenter, and how it lets go of it.
+
+* Retention: the IP address and user agent serve flood and abuse checks for a
+  few weeks. ``purge`` clears them from replies older than
+  COMMENTS_PERSONAL_DATA_DAYS, and deletes replies whose author never confirmed
+  their address while the link was valid (nobody can ever see those).
+* Erasure: ``erase`` deletes every reply of one commenter. A reply that someone
+  else answered (directly or further down its thread) is not deleted — its
+  answers would lose their place — but kept as a placeholder: its text replaced
+  by a notice, its name "Anonymous", every personal field cleared. With
+  ``anonymise=True`` every reply keeps its text and loses only what identifies
+  its author. Either way the commenter's verified-address record goes too; a ban
+  stays, since it holds only the keyed digest.
+* Access: ``export`` lists everything stored with a commenter's replies.
+
+The management commands and the admin actions call these functions; each
+erasure writes one ModerationEvent per reply.
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from .models import Comment, ModerationEvent, VerifiedEmail
+from .sanitize import render_reply
+
+ANONYMOUS = "Anonymous"
+REMOVED = "This reply was removed at its author's request."
+DELETED = "deleted"  # ModerationEvent.to_status of an erased reply
+
+
+def purge(*, days=None, now=None):
+    """Clear IP address and user agent of old replies; delete never-confirmed ones.
+
+    Returns (replies cleared, replies deleted); a second run the same day finds nothing to do.
+    """
+    days = settings.COMMENTS_PERSONAL_DATA_DAYS if days is None else days
+    now = now or timezone.now()
+    cleared = (
+        Comment.objects.filter(created_at__lt=now - timedelta(days=days))
+        .exclude(ip_address=None, user_agent="")
+        .update(ip_address=None, user_agent="")
+    )
+    expired = Comment.objects.pending().awaiting_confirmation().filter(
+        created_at__lt=now - timedelta(seconds=settings.COMMENTS_CONFIRM_MAX_AGE)
+    )
+    _, per_model = expired.delete()
+    return cleared, per_model.get(Comment._meta.label, 0)
+
+
+def _answered(mine):
+    """The replies among `mine` (ids) under which a reply by someone else sits, at any depth."""
+    answered = set()
+    others_below = Comment.objects.filter(parent_id__in=mine).exclude(pk__in=mine)
+    for path in others_below.values_list("thread_path", flat=True):
+        answered.update(int(pk) for pk in path.split("/")[:-1] if int(pk) in mine)
+    return answered
+
+
+def erase(digest, *, anonymise=False, by=None):
+    """Delete, or with `anonymise` strip, every reply of the commenter with this email digest.
+
+    Returns (deleted, kept anonymous).
+    """
+    if not digest:
+        return 0, 0
+    now = timezone.now()
+    anonymous = {
+        "name": ANONYMOUS, "email": "", "email_digest": "", "website": "", "ip_address": None,
+        "user_agent": "", "notify": False,
+    }
+    with transaction.atomic():
+        mine = dict(Comment.objects.filter(email_digest=digest).select_for_update().values_list("pk", "status"))
+        kept = set(mine) if anonymise else _answered(mine)
+        doomed = set(mine) - kept
+        if anonymise:
+            Comment.objects.filter(pk__in=kept).update(**anonymous)
+            why = "anonymised at its author's request"
+        else:
+            Comment.objects.filter(pk__in=kept).update(**anonymous, body=REMOVED, body_html=render_reply(REMOVED))
+            why = "text removed at its author's request; kept because others replied to it"
+        ModerationEvent.objects.bulk_create(
+            [
+                ModerationEvent(comment_id=pk, actor=by, from_status=mine[pk], to_status=mine[pk],
+                                reason=why, created_at=now)
+                for pk in sorted(kept)
+            ] + [
+                ModerationEvent(comment_id=None, actor=by, from_status=mine[pk], to_status=DELETED,
+                                reason=f"reply #{pk} deleted at its author's request", created_at=now)
+                for pk in sorted(doomed)
+            ]
+        )
+        Comment.objects.filter(pk__in=doomed).delete()
+        VerifiedEmail.objects.filter(digest=digest).delete()
+    return len(doomed), len(kept)
+
+
+def export(digest):
+    """Everything stored with this commenter's replies, oldest first, as JSON-ready dicts.
+
+    The address itself is left to the caller: the command prints it to the
+    operator, the admin download never carries it.
+    """
+    replies = Comment.objects.filter(email_digest=digest).select_related("article").order_by("created_at", "pk")
+    return [
+        {
+            "id": reply.pk,
+            "article": reply.article.title,
+            "url": settings.COMMENTS_SITE_URL + reply.get_absolute_url(),
+            "in_reply_to": reply.parent_id,
+            "created": reply.created_at.isoformat(),
+            "status": reply.status,
+            "name": reply.name,
+            "website": reply.website,
+            "body": reply.body,
+            "notify": reply.notify,
+            "ip_address": reply.ip_address,
+            "user_agent": reply.user_agent,
+        }
+        for reply in replies
+    ]
