@@ -2,7 +2,8 @@ from collections import defaultdict
 
 from django.conf import settings
 from django.db import models, transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q, Value
+from django.db.models.functions import Concat, Left, Length
 from django.urls import reverse
 from django.utils import timezone
 
@@ -27,14 +28,27 @@ class CommentQuerySet(models.QuerySet):
     def pending(self):
         return self.filter(status=Status.PENDING)
 
+    def public(self):
+        """Approved replies with no unpublished ancestor: what every reader is shown."""
+        hidden_ancestor = (
+            Comment.objects.filter(article=OuterRef("article"), thread_path__lt=OuterRef("thread_path"))
+            .exclude(status=Status.APPROVED)
+            .annotate(head=Left(OuterRef("thread_path"), Length("thread_path") + 1))
+            .filter(head=Concat("thread_path", Value("/")))
+        )
+        return self.approved().exclude(Exists(hidden_ancestor))
+
     def public_or_own(self, own_ids):
         """Approved replies, plus the unpublished ones whose ids the author holds.
 
-        Spam is included for its author so a spammer sees the same "awaiting
-        moderation" as everyone else and learns nothing.
+        Spam the pipeline caught is included for its author so a spammer sees
+        the same "awaiting moderation" as everyone else and learns nothing;
+        once a moderator has decided, the author's preview goes.
         """
         return self.filter(
-            Q(status=Status.APPROVED) | Q(status__in=[Status.PENDING, Status.SPAM], pk__in=own_ids)
+            Q(status=Status.APPROVED)
+            | Q(status=Status.PENDING, pk__in=own_ids)
+            | Q(status=Status.SPAM, moderated_at=None, pk__in=own_ids)
         )
 
     def by_email(self, email):
@@ -201,7 +215,12 @@ class Comment(models.Model):
         self.email_digest = privacy.email_digest(self.email) if self.email else ""
 
     def get_absolute_url(self):
-        return self.article.get_absolute_url() + f"#comment-{self.pk}"
+        """The reply on its page of the article's replies (one query to find the page)."""
+        from .threads import page_number
+
+        page = page_number(self)
+        query = f"?cpage={page}" if page > 1 else ""
+        return f"{self.article.get_absolute_url()}{query}#comment-{self.pk}"
 
     def get_admin_url(self):
         return reverse("admin:comments_comment_change", args=[self.pk])
