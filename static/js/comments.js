@@ -76,6 +76,22 @@
     moveUnder(answering, parentField.value, replyingToName.textContent);
   }
 
+  // The server never sends an email address back, not even on an error page,
+  // so this tab keeps the one just typed until the page comes back.
+  var EMAIL_KEY = "newsroom.email-in-flight";
+  try {
+    var typed = window.sessionStorage.getItem(EMAIL_KEY);
+    window.sessionStorage.removeItem(EMAIL_KEY);
+    if (summary && typed && !form.elements.email.value) {
+      form.elements.email.value = typed;
+    }
+    form.addEventListener("submit", function () {
+      window.sessionStorage.setItem(EMAIL_KEY, form.elements.email.value);
+    });
+  } catch (error) {
+    // storage disabled: the reader types the address again
+  }
+
   if (summary) {
     summary.focus();
   }
