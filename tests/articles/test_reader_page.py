@@ -186,13 +186,20 @@ def test_one_page_has_no_page_links(client, article, five_threads):
 
 
 def test_the_heading_counts_every_public_reply_on_every_page(client, article, per_page, five_threads, make_comment):
-    roots, _ = five_threads
     make_comment(status=Status.PENDING)
-    orphan_parent = make_comment()
-    make_comment(parent=orphan_parent)
-    orphan_parent.reject()  # its approved answer is hidden too, so not counted
-    for query in ("", "?cpage=3"):
-        assert "7 Replies to “Storm closes the harbour”" in page(client, article, query)
+    hidden_root = make_comment()
+    make_comment(parent=make_comment(parent=hidden_root))
+    hidden_root.reject()  # the approved replies beneath it are hidden too, so not counted
+    kept = make_comment()
+    hidden_middle = make_comment(parent=kept)
+    make_comment(parent=hidden_middle)
+    hidden_middle.mark_spam()
+    shown = []
+    for number in (1, 2, 3):  # six threads, two a page
+        html = page(client, article, f"?cpage={number}")
+        assert "8 Replies to “Storm closes the harbour”" in html
+        shown += shown_ids(html)
+    assert len(shown) == len(set(shown)) == 8  # the count is what the pages show
 
 
 def test_heading_when_there_are_no_replies(client, article):
