@@ -2,7 +2,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run test install install-dev serve
+.PHONY: run test install install-dev serve browser-deps
 
 $(VENV)/.runtime: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -27,3 +27,15 @@ run: install
 ## make test: install the test tools and run the whole suite
 test: install-dev
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+## make browser-deps: Debian's Chromium for the browser tests (apt-get, as root), if missing.
+## Never `playwright install`: the tests drive /usr/bin/chromium.
+browser-deps:
+	@if [ -x /usr/bin/chromium ]; then \
+	  echo "browser tests: $$(/usr/bin/chromium --version 2>/dev/null)"; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium \
+	  || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; }; \
+	else \
+	  echo "Chromium is missing: run 'sudo apt-get install chromium' to run the browser tests" >&2; exit 1; \
+	fi

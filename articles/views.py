@@ -2,7 +2,8 @@ from django.shortcuts import get_object_or_404, render
 
 from comments.forms import CommentForm
 from comments.http import own_reply_ids
-from comments.models import Comment, Flag, Status
+from comments.models import Flag
+from comments.threads import ThreadPage
 
 from .models import Article
 
@@ -17,13 +18,29 @@ def article_detail(request, slug):
 
 
 def render_article(request, article, form, *, status=200):
-    """The article page; the reply view re-renders it with a bound form and its errors."""
-    replies = Comment.objects.for_article(article).public_or_own(own_reply_ids(request)).shown()
+    """The article page; the reply view re-renders it with a bound form and its errors.
+
+    ?cpage=N picks the page of replies; ?replytocom=<id> (the Reply links, for
+    readers without JavaScript) sets the form's parent to that reply.
+    """
+    threads = ThreadPage(article, request.GET.get("cpage"), own_reply_ids(request))
+    if form.is_bound:
+        replying_to = threads.approved_reply(form.data.get("parent"))
+    else:
+        replying_to = threads.approved_reply(request.GET.get("replytocom"))
+        if replying_to:
+            form.initial["parent"] = replying_to.pk
+    page_url = article.get_absolute_url()
+    if threads.page.number > 1:
+        page_url += f"?cpage={threads.page.number}"
     context = {
         "article": article,
-        "replies": replies,
-        "reply_count": sum(1 for r in replies if r.status == Status.APPROVED),
+        "threads": threads,
+        "replies": threads.replies,
+        "reply_count": threads.reply_count,
+        "page_url": page_url,
         "form": form,
+        "replying_to": replying_to,
         "accepts_replies": article.accepts_replies(),
         "report_reasons": Flag.Reason.choices,
     }

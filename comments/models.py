@@ -2,7 +2,8 @@ from collections import defaultdict
 
 from django.conf import settings
 from django.db import models, transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models.functions import Left
 from django.urls import reverse
 from django.utils import timezone
 
@@ -34,14 +35,29 @@ class CommentQuerySet(models.QuerySet):
     def awaiting_confirmation(self):
         return self.filter(awaiting_confirmation=True)
 
+    def public(self):
+        """Approved replies with no unpublished ancestor: what every reader is shown."""
+        # A reply's ancestors' paths are the prefixes of its own, 11 characters a level,
+        # so each check is a few index lookups rather than a scan of the article.
+        levels = Comment._meta.get_field("thread_path").max_length // 11 + 1
+        hidden_ancestor = Comment.objects.filter(
+            article=OuterRef("article"),
+            status__in=[Status.PENDING, Status.REJECTED, Status.SPAM],
+            thread_path__in=[Left(OuterRef("thread_path"), 11 * level - 1) for level in range(1, levels)],
+        )
+        return self.approved().exclude(Exists(hidden_ancestor))
+
     def public_or_own(self, own_ids):
         """Approved replies, plus the unpublished ones whose ids the author holds.
 
-        Spam is included for its author so a spammer sees the same "awaiting
-        moderation" as everyone else and learns nothing.
+        Spam the pipeline caught is included for its author so a spammer sees
+        the same "awaiting moderation" as everyone else and learns nothing;
+        once a moderator has decided, the author's preview goes.
         """
         return self.filter(
-            Q(status=Status.APPROVED) | Q(status__in=[Status.PENDING, Status.SPAM], pk__in=own_ids)
+            Q(status=Status.APPROVED)
+            | Q(status=Status.PENDING, pk__in=own_ids)
+            | Q(status=Status.SPAM, moderated_at=None, pk__in=own_ids)
         )
 
     def by_email(self, email):
@@ -227,7 +243,12 @@ class Comment(models.Model):
         self.email_digest = privacy.email_digest(self.email) if self.email else ""
 
     def get_absolute_url(self):
-        return self.article.get_absolute_url() + f"#comment-{self.pk}"
+        """The reply on its page of the article's replies (one query to find the page)."""
+        from .threads import page_number
+
+        page = page_number(self)
+        query = f"?cpage={page}" if page > 1 else ""
+        return f"{self.article.get_absolute_url()}{query}#comment-{self.pk}"
 
     def get_admin_url(self):
         return reverse("admin:comments_comment_change", args=[self.pk])

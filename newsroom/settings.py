@@ -244,6 +244,9 @@ SPECTACULAR_SETTINGS = {
 # commenter's history and bans, so set it once in production and keep it.
 COMMENTS_EMAIL_DIGEST_KEY = env_str("COMMENTS_EMAIL_DIGEST_KEY") or SECRET_KEY
 COMMENTS_THREAD_DEPTH = env_int("COMMENTS_THREAD_DEPTH", 5)
+# Top-level threads per page of replies, and which come first.
+COMMENTS_PER_PAGE = env_int("COMMENTS_PER_PAGE", 50)
+COMMENTS_NEWEST_FIRST = env_bool("COMMENTS_NEWEST_FIRST", False)
 COMMENTS_MIN_SUBMIT_SECONDS = env_int("COMMENTS_MIN_SUBMIT_SECONDS", 3)
 COMMENTS_FORM_MAX_AGE = env_int("COMMENTS_FORM_MAX_AGE", 24 * 60 * 60)
 COMMENTS_FLOOD_INTERVAL = env_int("COMMENTS_FLOOD_INTERVAL", 15)

@@ -1,5 +1,8 @@
 from django.contrib import admin
+from django.templatetags.static import static
 from django.urls import include, path
+from django.utils.functional import lazy
+from django.views.generic import RedirectView
 
 admin.site.site_header = "Newsroom moderation"
 admin.site.site_title = "Newsroom moderation"
@@ -7,6 +10,9 @@ admin.site.index_title = "Replies and articles"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    # Browsers ask for /favicon.ico on pages that name no icon (the admin's). Lazy, as the
+    # hashed static name is known only once collectstatic has run.
+    path("favicon.ico", RedirectView.as_view(url=lazy(static, str)("favicon.svg"))),
     path("", include("articles.urls")),
     path("", include("comments.urls")),
 ]

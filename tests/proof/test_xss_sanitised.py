@@ -56,11 +56,12 @@ def test_the_inspector_catches_what_it_should():
     assert problems_in('<a href="javascript:xss(1)" rel="nofollow ugc noopener">x</a>') == ["href 'javascript:xss(1)'"]
 
 
-def test_approved_payloads_render_inert_on_the_article_page(client, article, make_comment):
+def test_approved_payloads_render_inert_on_the_article_page(client, article, make_comment, settings):
+    settings.COMMENTS_PER_PAGE = len(PAYLOADS)
     for payload in PAYLOADS:
         make_comment(body=payload, status=Status.APPROVED)
     html = client.get(article.get_absolute_url()).content.decode()
     start, end = html.index('<ol class="comment-list">'), html.index('id="respond"')
-    bodies = [chunk.split("</div>")[0] for chunk in html[start:end].split('<div class="comment-body">')[1:]]
+    bodies = [chunk.split("</div>")[0] for chunk in html[start:end].split('<div class="comment-content">')[1:]]
     assert len(bodies) == Comment.objects.approved().count() == len(PAYLOADS)
     assert [problems_in(b) for b in bodies if problems_in(b)] == []
