@@ -96,6 +96,8 @@ def test_reply_to_a_reply_in_place_using_only_the_keyboard(pages, article, make_
     page.keyboard.press("Tab")
     page.keyboard.type("The council, and the port.")
     screenshot(page, "article-replying-in-place")
+    page.keyboard.press("Tab")
+    expect(page.locator("#id_notify")).to_be_focused()  # "Notify me of follow-up replies"
     page.keyboard.press("Tab")  # past the honeypot (tabindex=-1) to "remember me"
     expect(page.locator("#remember-me")).to_be_focused()
     page.keyboard.press("Tab")
