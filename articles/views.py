@@ -2,8 +2,8 @@ from django.shortcuts import get_object_or_404, render
 
 from comments.forms import CommentForm
 from comments.http import own_reply_ids
-from comments.models import Flag
-from comments.threads import ThreadPage
+from comments.models import Comment
+from comments.threads import replies_section
 
 from .models import Article
 
@@ -23,25 +23,25 @@ def render_article(request, article, form, *, status=200):
     ?cpage=N picks the page of replies; ?replytocom=<id> (the Reply links, for
     readers without JavaScript) sets the form's parent to that reply.
     """
-    threads = ThreadPage(article, request.GET.get("cpage"), own_reply_ids(request))
-    if form.is_bound:
-        replying_to = threads.approved_reply(form.data.get("parent"))
-    else:
-        replying_to = threads.approved_reply(request.GET.get("replytocom"))
-        if replying_to:
-            form.initial["parent"] = replying_to.pk
-    page_url = article.get_absolute_url()
-    if threads.page.number > 1:
-        page_url += f"?cpage={threads.page.number}"
+    page_number, reply_count, replies_html = replies_section(request, article, own_reply_ids(request))
+    replying_to = _approved_reply(article, form.data.get("parent") if form.is_bound else request.GET.get("replytocom"))
+    if replying_to and not form.is_bound:
+        form.initial["parent"] = replying_to.pk
+    page_url = article.get_absolute_url() + (f"?cpage={page_number}" if page_number > 1 else "")
     context = {
         "article": article,
-        "threads": threads,
-        "replies": threads.replies,
-        "reply_count": threads.reply_count,
+        "page_number": page_number,
+        "reply_count": reply_count,
+        "replies_html": replies_html,
         "page_url": page_url,
         "form": form,
         "replying_to": replying_to,
         "accepts_replies": article.accepts_replies(),
-        "report_reasons": Flag.Reason.choices,
     }
     return render(request, "articles/article_detail.html", context, status=status)
+
+
+def _approved_reply(article, pk):
+    if not str(pk or "").isdigit() or int(pk) > 2**62:
+        return None
+    return Comment.objects.for_article(article).approved().only("pk", "name").filter(pk=pk).first()

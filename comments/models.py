@@ -11,6 +11,12 @@ from . import privacy
 from .sanitize import render_reply
 
 
+def _replies_changed(article_ids):
+    from .threads import replies_changed_on_commit
+
+    replies_changed_on_commit(article_ids)
+
+
 class Status(models.TextChoices):
     PENDING = "pending", "Pending"
     APPROVED = "approved", "Approved"
@@ -104,11 +110,11 @@ class CommentQuerySet(models.QuerySet):
         now = timezone.now()
         with transaction.atomic():
             changing = list(
-                self.select_for_update().exclude(status=status).values_list("pk", "status")
+                self.select_for_update().exclude(status=status).values_list("pk", "status", "article_id")
             )
             if not changing:
                 return 0
-            ids = [pk for pk, _ in changing]
+            ids = [pk for pk, _, _ in changing]
             # A moderator's decision ends any wait for the commenter's email confirmation.
             Comment.objects.filter(pk__in=ids).update(
                 status=status, moderated_at=now, moderated_by=by, awaiting_confirmation=False
@@ -118,8 +124,9 @@ class CommentQuerySet(models.QuerySet):
                     comment_id=pk, actor=by, from_status=old, to_status=status,
                     reason=reason, created_at=now,
                 )
-                for pk, old in changing
+                for pk, old, _ in changing
             )
+            _replies_changed({article_id for _, _, article_id in changing})
             if status == Status.APPROVED:
                 from . import notifications
 
@@ -229,6 +236,9 @@ class Comment(models.Model):
     def save(self, *args, **kwargs):
         self.render()
         with transaction.atomic():
+            # A new pending reply changes nothing readers see; anything else may.
+            if self.status == Status.APPROVED or not self._state.adding:
+                _replies_changed([self.article_id])
             super().save(*args, **kwargs)
             if not self.thread_path:
                 prefix = f"{self.parent.thread_path}/" if self.parent else ""

@@ -13,14 +13,20 @@ the template writes nested lists from flags instead of including itself
 recursively.
 """
 
+import time
 from itertools import pairwise
 from math import ceil
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Count, Q
+from django.middleware.csrf import get_token
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 
-from .models import Comment, Status
+from .models import Comment, Flag, Status
 
 
 class ThreadPage:
@@ -118,3 +124,77 @@ def nest(replies):
         reply.opens_children = next_level > reply.level
         reply.closes = range(max(reply.level - next_level, 0))
     return replies
+
+
+# --- The cached replies section ------------------------------------------------------
+#
+# The rendered threads and page links of one page are cached per article, under a
+# version that every change to the article's published replies replaces (after the
+# change commits, so a reader can never cache the old state under the new version).
+# Readers with an unpublished reply of their own on the article get a fresh render,
+# since only they may see it. The Report forms need the reader's own CSRF token: the
+# cache holds a placeholder that is swapped for it on the way out.
+
+CSRF_PLACEHOLDER = "__csrf_token_for_this_reader__"
+MAX_CACHED_PAGE = 1000
+
+
+def _version_key(article_id):
+    return f"replies-version:{article_id}"
+
+
+def replies_changed(article_ids):
+    """Invalidate the cached replies of these articles (call once the change has committed)."""
+    cache.set_many({_version_key(pk): time.time_ns() for pk in set(article_ids)}, timeout=None)
+
+
+def replies_changed_on_commit(article_ids):
+    """Invalidate now, so this transaction's own reads are fresh, and again after commit,
+    so a reader who rendered the old state meanwhile cannot have cached it under the new version."""
+    article_ids = set(article_ids)
+    replies_changed(article_ids)
+    transaction.on_commit(lambda: replies_changed(article_ids))
+
+
+def _section_key(article, page, accepts_replies):
+    version = cache.get(_version_key(article.pk))
+    if version is None:
+        cache.add(_version_key(article.pk), time.time_ns(), timeout=None)
+        version = cache.get(_version_key(article.pk))
+    layout = f"{settings.COMMENTS_PER_PAGE}:{int(settings.COMMENTS_NEWEST_FIRST)}:{int(accepts_replies)}"
+    return f"replies:{article.pk}:{version}:{article.slug}:{page}:{layout}"
+
+
+def render_section(article, page, own_ids, accepts_replies):
+    """(page number, reply count, html) of one page of the article's replies."""
+    threads = ThreadPage(article, page, own_ids)
+    page_url = article.get_absolute_url()
+    if threads.page.number > 1:
+        page_url += f"?cpage={threads.page.number}"
+    html = render_to_string(
+        "comments/section.html",
+        {
+            "article": article, "threads": threads, "replies": threads.replies, "page_url": page_url,
+            "accepts_replies": accepts_replies, "report_reasons": Flag.Reason.choices,
+            "csrf_token": CSRF_PLACEHOLDER,
+        },
+    )
+    return threads.page.number, threads.reply_count, html
+
+
+def replies_section(request, article, own_ids):
+    """The replies section for this reader: from the cache unless they have something unpublished here."""
+    page = request.GET.get("cpage") or "1"
+    accepts_replies = article.accepts_replies()
+    own_unpublished = own_ids and Comment.objects.for_article(article).filter(
+        pk__in=own_ids, status__in=[Status.PENDING, Status.SPAM]
+    ).exists()
+    cacheable = not own_unpublished and page.isdigit() and 0 < int(page) <= MAX_CACHED_PAGE
+    key = _section_key(article, int(page), accepts_replies) if cacheable else None
+    section = cache.get(key) if key else None
+    if section is None:
+        section = render_section(article, page, own_ids, accepts_replies)
+        if key:
+            cache.set(key, section, timeout=settings.COMMENTS_REPLIES_CACHE_SECONDS)
+    number, reply_count, html = section
+    return number, reply_count, mark_safe(html.replace(CSRF_PLACEHOLDER, get_token(request)))

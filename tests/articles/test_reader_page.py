@@ -234,7 +234,9 @@ def test_after_posting_the_author_lands_on_the_page_with_their_reply(client, set
 
 
 def test_the_page_costs_the_same_queries_however_many_replies(client, article, make_comment, per_page,
-                                                              django_assert_num_queries):
+                                                              django_assert_num_queries, settings):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}  # every render fresh
+
     def queries_for(query=""):
         from django.db import connection
         from django.test.utils import CaptureQueriesContext

@@ -1,0 +1,106 @@
+"""The rendered replies are cached per article and replaced on every change readers would see."""
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from comments.models import Comment, Status
+from comments.moderation import form_token
+from tests.conftest import reply_data
+
+
+def page(client, article, query=""):
+    return client.get(article.get_absolute_url() + query).content.decode()
+
+
+def queries(client, article, query=""):
+    with CaptureQueriesContext(connection) as captured:
+        page(client, article, query)
+    return [q["sql"] for q in captured]
+
+
+def test_a_cached_page_skips_the_reply_queries(client, article, make_comment):
+    for _ in range(30):
+        make_comment()
+    first = queries(client, article)
+    again = queries(client, article)
+    assert not any("comments_comment" in sql for sql in again)
+    assert len(again) < len(first)
+
+
+def test_each_reader_gets_their_own_csrf_token_in_cached_report_forms(article, make_comment):
+    reply = make_comment()
+    one, two = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    assert "__csrf_token" not in page(one, article) and "__csrf_token" not in page(two, article)
+    for client in (one, two):
+        html = page(client, article)
+        token = html.split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
+        response = client.post(
+            reverse("report_comment", args=[reply.pk]), {"reason": "spam", "csrfmiddlewaretoken": token}
+        )
+        assert response.status_code == 303
+
+
+@pytest.mark.parametrize("verb", ["reject", "mark_spam"])
+def test_taking_a_reply_down_shows_at_once(article, make_comment, client, moderator, verb):
+    reply = make_comment(body="Soon gone")
+    assert "Soon gone" in page(client, article)
+    getattr(reply, verb)(by=moderator)
+    assert "Soon gone" not in page(Client(), article)
+
+
+def test_approving_shows_at_once(article, make_comment, client, moderator):
+    reply = make_comment(status=Status.PENDING, body="Now public")
+    assert "Now public" not in page(client, article)
+    Comment.objects.filter(pk=reply.pk).approve(by=moderator)
+    assert "Now public" in page(Client(), article)
+    assert "1 Reply to" in page(Client(), article)
+
+
+def test_reports_past_the_threshold_take_it_down(article, make_comment, client, settings):
+    settings.COMMENTS_REPORT_THRESHOLD = 2
+    reply = make_comment(body="Contested words")
+    assert "Contested words" in page(client, article)
+    reply.report(reporter="a")
+    assert "Contested words" in page(Client(), article)
+    reply.report(reporter="b")
+    assert "Contested words" not in page(Client(), article)
+
+
+def test_an_edit_in_the_admin_shows_at_once(article, make_comment, client, admin_user):
+    reply = make_comment(body="Typo teh")
+    assert "Typo teh" in page(client, article)
+    staff = Client()
+    staff.force_login(admin_user)
+    management = {f"{p}-{k}": v for p in ("flags", "events")
+                  for k, v in {"TOTAL_FORMS": "0", "INITIAL_FORMS": "0"}.items()}
+    staff.post(reverse("admin:comments_comment_change", args=[reply.pk]), {"body": "Typo the", **management})
+    html = page(Client(), article)
+    assert "Typo the" in html and "Typo teh" not in html
+
+
+def test_a_trusted_commenter_shows_at_once(client, make_article, make_comment):
+    trusted = make_article(moderation_mode="trusted")
+    make_comment(article=trusted, name="Jane Reader", email="jane.reader@example.com")
+    page(client, trusted)
+    client.post(f"/articles/{trusted.slug}/comments/", reply_data(body="Straight up", token=form_token(trusted)))
+    assert "Straight up" in page(Client(), trusted)
+
+
+@pytest.mark.parametrize("anonymise", [False, True])
+def test_erasure_shows_at_once(article, make_comment, client, anonymise):
+    make_comment(name="Private Person", email="private@example.com", body="My words")
+    assert "Private Person" in page(client, article)
+    call_command("erase_commenter", "private@example.com", *(["--anonymise"] if anonymise else []))
+    assert "Private Person" not in page(Client(), article)
+
+
+def test_an_author_with_a_pending_reply_is_not_served_the_shared_copy(client, article, make_comment):
+    make_comment(body="Public words")
+    page(Client(), article)  # fills the cache
+    client.post(f"/articles/{article.slug}/comments/", reply_data(body="My pending words", token=form_token(article)))
+    assert "My pending words" in page(client, article)
+    assert "My pending words" not in page(Client(), article)
