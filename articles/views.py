@@ -1,3 +1,5 @@
+import re
+
 from django.shortcuts import get_object_or_404, render
 
 from comments.forms import CommentForm
@@ -42,6 +44,6 @@ def render_article(request, article, form, *, status=200):
 
 
 def _approved_reply(article, pk):
-    if not str(pk or "").isdigit() or int(pk) > 2**62:
+    if not re.fullmatch(r"[0-9]{1,18}", str(pk or "")):
         return None
     return Comment.objects.for_article(article).approved().only("pk", "name").filter(pk=pk).first()

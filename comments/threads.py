@@ -13,6 +13,7 @@ the template writes nested lists from flags instead of including itself
 recursively.
 """
 
+import re
 import time
 from itertools import pairwise
 from math import ceil
@@ -189,7 +190,7 @@ def replies_section(request, article, own_ids):
     own_unpublished = own_ids and Comment.objects.for_article(article).filter(
         pk__in=own_ids, status__in=[Status.PENDING, Status.SPAM]
     ).exists()
-    cacheable = not own_unpublished and page.isdigit() and 0 < int(page) <= MAX_CACHED_PAGE
+    cacheable = not own_unpublished and re.fullmatch(r"[0-9]{1,4}", page) and 0 < int(page) <= MAX_CACHED_PAGE
     key = _section_key(article, int(page), accepts_replies) if cacheable else None
     section = cache.get(key) if key else None
     if section is None:

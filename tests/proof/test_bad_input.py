@@ -121,3 +121,9 @@ ODD_URLS = [
 def test_odd_urls_are_not_server_errors(client, db, path):
     assert client.get(path).status_code < 500
     assert client.post(path).status_code < 500
+
+
+@pytest.mark.parametrize("value", ["⁰⁴⁵", "١٢", "1e3", " 2", "99999999999999999999", "-3", "0"])
+def test_unicode_digits_and_odd_numbers_in_page_and_reply_parameters(client, article, value):
+    for query in (f"?cpage={value}", f"?replytocom={value}"):
+        assert client.get(article.get_absolute_url() + query).status_code == 200
