@@ -7,6 +7,7 @@ admin.site.index_title = "Replies and articles"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("api/", include("newsroom.api_urls")),
     path("", include("articles.urls")),
     path("", include("comments.urls")),
 ]
