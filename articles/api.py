@@ -1,9 +1,11 @@
+from django.core.validators import validate_slug
 from django.db.models import Count, Q
 from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
 from rest_framework import viewsets
+from rest_framework.exceptions import NotFound
 
 from comments.models import Status
-from newsroom.api import SLUG, errors
+from newsroom.api import RETRY_AFTER, SLUG, errors
 
 from .models import Article
 from .serializers import ArticleSerializer, ArticleSummarySerializer
@@ -14,10 +16,22 @@ _SUMMARY = {
 }
 
 
+def published_articles(slug):
+    """Published articles, filtered by `slug`; 404 for anything that is not a slug at all.
+
+    PostgreSQL refuses a NUL character in a query with a server error, and the
+    API takes any path segment so that every unknown article is a JSON 404.
+    """
+    if not validate_slug.regex.fullmatch(slug):
+        raise NotFound("No Article matches the given query.")
+    return Article.objects.published().filter(slug=slug)
+
+
 @extend_schema_view(
     list=extend_schema(
         summary="Published articles",
         description="Articles whose publication time has come, newest first, paginated.",
+        parameters=[RETRY_AFTER],
         responses={200: ArticleSummarySerializer(many=True), **errors(404, 429)},
         examples=[OpenApiExample(
             "An article in the list",
@@ -28,7 +42,7 @@ _SUMMARY = {
     retrieve=extend_schema(
         summary="One article",
         description="The headline and text of a published article, and whether it takes replies.",
-        parameters=[SLUG],
+        parameters=[SLUG, RETRY_AFTER],
         responses={200: ArticleSerializer, **errors(404, 429)},
         examples=[OpenApiExample(
             "An article",
@@ -45,7 +59,9 @@ class ArticleViewSet(viewsets.ReadOnlyModelViewSet):
     throttle_scope = "read"
 
     def get_queryset(self):
-        articles = Article.objects.published().annotate(
+        slug = self.kwargs.get("slug")
+        articles = Article.objects.published() if slug is None else published_articles(slug)
+        articles = articles.annotate(
             comment_count=Count("comments", filter=Q(comments__status=Status.APPROVED))
         )
         return articles.defer("body") if self.action == "list" else articles

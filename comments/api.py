@@ -20,7 +20,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
-from articles.models import Article
+from articles.api import published_articles
 from newsroom.api import REPLY_ID, RETRY_AFTER, SLUG, DetailSerializer, errors
 
 from .http import client_ip, reporter_key, user_agent
@@ -100,7 +100,7 @@ _REPLY = OpenApiExample(
         description="Published replies in thread order (each reply after the one it answers, threads oldest "
         "first), paginated. A reply whose parent is no longer published is left out, as on the page.",
         tags=["replies"],
-        parameters=[SLUG],
+        parameters=[SLUG, RETRY_AFTER],
         responses={200: ReplySerializer(many=True), **errors(404, 429)},
         examples=[_REPLY],
     ),
@@ -146,7 +146,7 @@ class ArticleReplyViewSet(viewsets.GenericViewSet):
     @property
     def article(self):
         if not hasattr(self, "_article"):
-            self._article = get_object_or_404(Article.objects.published(), slug=self.kwargs["slug"])
+            self._article = get_object_or_404(published_articles(self.kwargs["slug"]))
         return self._article
 
     def get_queryset(self):

@@ -668,3 +668,35 @@ def test_the_browsable_api_never_shows_the_email(api, article):
     accepted = api.post(replies_url(article), **form(new_reply()), HTTP_ACCEPT="text/html")
     assert accepted.status_code == 201
     assert_no_email(accepted)
+
+
+def test_every_browsable_page_renders_for_a_moderator(client, moderator, make_comment, article):
+    reply = make_comment()
+    client.force_login(moderator)
+    for url, status in [
+        ("/api/articles/", 200),
+        (f"/api/articles/{article.slug}/", 200),
+        (replies_url(article), 200),
+        (f"/api/comments/{reply.pk}/flag/", 405),
+        ("/api/moderation/comments/", 200),
+        (f"/api/moderation/comments/{reply.pk}/approve/", 405),
+        ("/api/moderation/comments/bulk/", 405),
+    ]:
+        response = client.get(url, HTTP_ACCEPT="text/html")
+        assert (response.status_code, response["Content-Type"]) == (status, "text/html; charset=utf-8"), url
+        assert reply.email not in response.content.decode()
+
+
+def test_options_describe_each_endpoint(api, moderator_api, article, make_comment):
+    reply = make_comment()
+    for client, url in [
+        (api, "/api/articles/"),
+        (api, f"/api/articles/{article.slug}/"),
+        (api, replies_url(article)),
+        (api, f"/api/comments/{reply.pk}/flag/"),
+        (moderator_api, "/api/moderation/comments/"),
+        (moderator_api, "/api/moderation/comments/bulk/"),
+    ]:
+        response = client.options(url)
+        assert response.status_code == 200, url
+        assert_no_email(response)
