@@ -8,6 +8,7 @@ verbs (approve, reject, mark_spam) moderate, writing the same events as the admi
 from django.db.models import Count
 from django.shortcuts import get_object_or_404
 from django.utils.decorators import method_decorator
+from django.utils.functional import cached_property
 from django.views.decorators.debug import sensitive_post_parameters
 from drf_spectacular.utils import (
     OpenApiExample,
@@ -38,6 +39,7 @@ from .serializers import (
 )
 
 THANKS = "Thank you. A moderator will look at this reply."
+
 
 def refusal(verdict):
     """The DRF error for a reply the moderation rules refused; the page shows the same message."""
@@ -139,15 +141,13 @@ class ArticleReplyViewSet(viewsets.GenericViewSet):
 
     def get_serializer_context(self):
         context = super().get_serializer_context()
-        if self.action == "create" and "slug" in self.kwargs:
+        if self.action == "create":
             context["article"] = self.article
         return context
 
-    @property
+    @cached_property
     def article(self):
-        if not hasattr(self, "_article"):
-            self._article = get_object_or_404(published_articles(self.kwargs["slug"]))
-        return self._article
+        return get_object_or_404(published_articles(self.kwargs["slug"]))
 
     def get_queryset(self):
         return Comment.objects.for_article(self.article).approved()

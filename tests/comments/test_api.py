@@ -539,9 +539,10 @@ def test_the_queue_is_oldest_first_and_filters_by_status_and_article(moderator_a
     assert len(ids({"status": ""})) == 4
 
 
-def test_an_unknown_status_filter_is_400(moderator_api, db):
-    response = moderator_api.get("/api/moderation/comments/", {"status": "deleted"})
-    assert response.status_code == 400 and "status" in response.json()
+@pytest.mark.parametrize("query,field", [({"status": "deleted"}, "status"), ({"article": "nul\x00"}, "article")])
+def test_a_bad_filter_is_400(moderator_api, db, query, field):
+    response = moderator_api.get("/api/moderation/comments/", query)
+    assert response.status_code == 400 and field in response.json()
 
 
 def test_the_queue_costs_the_same_queries_however_many_commenters(
