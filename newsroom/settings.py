@@ -213,9 +213,10 @@ LOGGING = {
 # --- Django REST framework ----------------------------------------------------
 
 REST_FRAMEWORK = {
+    # Token first: its WWW-Authenticate header is what makes a missing login a 401, not a 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_PARSER_CLASSES": [
@@ -225,6 +226,10 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # JSON, not Django's HTML page, for bodies past DATA_UPLOAD_MAX_MEMORY_SIZE or _NUMBER_FIELDS.
+    "EXCEPTION_HANDLER": "newsroom.api.exception_handler",
+    # Views name a scope from COMMENTS_RATES; the class reads the rates per request.
+    "DEFAULT_THROTTLE_CLASSES": ["comments.throttling.ScopedRateThrottle"],
 }
 
 SPECTACULAR_SETTINGS = {
@@ -235,6 +240,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Separate request and response components, so `email` (write-only) appears in requests alone.
+    "COMPONENT_SPLIT_REQUEST": True,
+    # No validator badge: it would load an image from validator.swagger.io.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
 }
 
 # --- Comments: limits and moderation defaults ---------------------------------

@@ -13,6 +13,7 @@ urlpatterns = [
     # Browsers ask for /favicon.ico on pages that name no icon (the admin's). Lazy, as the
     # hashed static name is known only once collectstatic has run.
     path("favicon.ico", RedirectView.as_view(url=lazy(static, str)("favicon.svg"))),
+    path("api/", include("newsroom.api_urls")),
     path("", include("articles.urls")),
     path("", include("comments.urls")),
 ]

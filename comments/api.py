@@ -1,0 +1,332 @@
+"""The JSON API for replies: readers read, post and report; moderators work the queue.
+
+Thin views, as the page's: a serializer validates, Comment.objects.submit()
+creates, Comment.report() records a report, and the QuerySet and instance
+verbs (approve, reject, mark_spam) moderate, writing the same events as the admin.
+"""
+
+from django.db.models import Count
+from django.shortcuts import get_object_or_404
+from django.utils.decorators import method_decorator
+from django.utils.functional import cached_property
+from django.views.decorators.debug import sensitive_post_parameters
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
+from rest_framework import exceptions, renderers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+from rest_framework.settings import api_settings
+
+from articles.api import published_articles
+from newsroom.api import REPLY_ID, RETRY_AFTER, SLUG, DetailSerializer, errors
+
+from .http import client_ip, reporter_key, user_agent
+from .models import Comment, Status
+from .moderation import Refused
+from .permissions import CanModerate
+from .serializers import (
+    BulkModerationSerializer,
+    BulkResultSerializer,
+    FlagSerializer,
+    NewReplySerializer,
+    QueueFilterSerializer,
+    QueueReplySerializer,
+    ReplySerializer,
+)
+
+THANKS = "Thank you. A moderator will look at this reply."
+
+
+def refusal(verdict):
+    """The DRF error for a reply the moderation rules refused; the page shows the same message."""
+    if verdict.status_code == status.HTTP_403_FORBIDDEN:
+        return exceptions.PermissionDenied(verdict.message)
+    if verdict.status_code == status.HTTP_429_TOO_MANY_REQUESTS:
+        error = exceptions.Throttled(detail=verdict.message)
+        error.wait = verdict.retry_after  # DRF's exception handler turns it into Retry-After
+        return error
+    return exceptions.ValidationError({api_settings.NON_FIELD_ERRORS_KEY: [verdict.message]})
+
+
+class NoEchoBrowsableAPIRenderer(renderers.BrowsableAPIRenderer):
+    """The browsable API, with a blank form under every response.
+
+    DRF refills the form with what was posted, email included; the page's form
+    never sends an address back, not even to its author, and neither does this.
+    """
+
+    def get_rendered_html_form(self, data, view, method, request):
+        return super().get_rendered_html_form(None, view, method, request)
+
+
+# --- Readers ------------------------------------------------------------------------------
+
+_NEW_REPLY = OpenApiExample(
+    "A reply to an approved reply",
+    value={
+        "name": "Jane Reader",
+        "email": "jane@example.org",
+        "website": "https://jane.example.org/",
+        "body": "The harbour master said the same in 1987.\n\nSee https://example.org/archive",
+        "parent": 12,
+    },
+    request_only=True,
+)
+_CREATED = OpenApiExample(
+    "Held for a moderator",
+    value={
+        "id": 31, "parent": 12, "name": "Jane Reader", "website": "https://jane.example.org/",
+        "body_html": '<p>The harbour master said the same in 1987.</p>\n<p>See <a href="https://example.org/archive" '
+        'rel="nofollow ugc noopener">https://example.org/archive</a></p>',
+        "status": "pending", "created_at": "2026-11-24T20:10:33Z",
+    },
+    response_only=True, status_codes=["201"],
+)
+_REPLY = OpenApiExample(
+    "A reply in the list",
+    value={
+        "id": 31, "parent": 12, "name": "Jane Reader", "website": "https://jane.example.org/",
+        "body_html": "<p>And you.</p>", "created_at": "2026-11-24T20:10:33Z",
+    },
+    response_only=True, status_codes=["200"],
+)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Approved replies of an article",
+        description="Published replies in thread order (each reply after the one it answers, threads oldest "
+        "first), paginated. A reply whose parent is no longer published is left out, as on the page.",
+        tags=["replies"],
+        parameters=[SLUG, RETRY_AFTER],
+        responses={200: ReplySerializer(many=True), **errors(404, 429)},
+        examples=[_REPLY],
+    ),
+    create=extend_schema(
+        summary="Post a reply",
+        description="Runs the same sanitising and moderation rules as the article page's form. The answer's "
+        "`status` is `approved` when the article trusts this commenter, otherwise `pending`; a reply judged "
+        "spam also answers `pending`. The email is stored, never published and never sent back. Replies "
+        "nested deeper than the thread limit attach to the deepest allowed ancestor.",
+        request=NewReplySerializer,
+        responses={
+            201: NewReplySerializer,
+            **errors(
+                400, 404, 413, 415, 429,
+                e403="Replies are closed on this article (or a session client sent no CSRF token).",
+                e429="Posting too quickly (the flood rule) or over the `post` rate: see `Retry-After`.",
+            ),
+        },
+        tags=["replies"],
+        parameters=[SLUG, RETRY_AFTER],
+        examples=[_NEW_REPLY, _CREATED],
+    ),
+)
+@method_decorator(sensitive_post_parameters("email"), name="dispatch")
+class ArticleReplyViewSet(viewsets.GenericViewSet):
+    """Replies of one published article: read the approved ones, post a new one."""
+
+    renderer_classes = [renderers.JSONRenderer, NoEchoBrowsableAPIRenderer]
+
+    @property
+    def throttle_scope(self):
+        return "post" if self.request.method == "POST" else "read"
+
+    def get_serializer_class(self):
+        return NewReplySerializer if self.action == "create" else ReplySerializer
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        if self.action == "create":
+            context["article"] = self.article
+        return context
+
+    @cached_property
+    def article(self):
+        return get_object_or_404(published_articles(self.kwargs["slug"]))
+
+    def get_queryset(self):
+        return Comment.objects.for_article(self.article).approved()
+
+    def list(self, request, slug):
+        # A list, as the page shows it: replies whose parent is not shown are left out.
+        page = self.paginate_queryset(self.get_queryset().shown())
+        return self.get_paginated_response(ReplySerializer(page, many=True).data)
+
+    def create(self, request, slug):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            comment = Comment.objects.submit(
+                serializer.submission(ip_address=client_ip(request), user_agent=user_agent(request))
+            )
+        except Refused as refused:
+            raise refusal(refused.verdict) from None
+        serializer.instance = comment
+        return Response(serializer.data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema_view(
+    flag=extend_schema(
+        summary="Report a reply",
+        description="A reader's report on a published reply, as the page's report button makes. Each reader "
+        "(account, or else IP address) counts once per reply; reporting again answers 202 and changes "
+        "nothing. Past the report threshold the reply goes back to the moderation queue.",
+        request=FlagSerializer,
+        responses={
+            202: OpenApiResponse(DetailSerializer, "Report received."),
+            **errors(400, 404, 413, 415, 429, e404="No published reply with this id."),
+        },
+        tags=["replies"],
+        parameters=[REPLY_ID, RETRY_AFTER],
+        examples=[
+            OpenApiExample("Abusive", value={"reason": "abusive", "note": "Insults another reader."},
+                           request_only=True),
+            OpenApiExample("Received", value={"detail": THANKS}, response_only=True, status_codes=["202"]),
+        ],
+    ),
+)
+class ReplyViewSet(viewsets.GenericViewSet):
+    """Readers' actions on one published reply."""
+
+    queryset = Comment.objects.approved()
+    serializer_class = FlagSerializer
+    throttle_scope = "report"
+    lookup_value_regex = r"[^/]+"
+
+    @action(detail=True, methods=["post"])
+    def flag(self, request, pk):
+        reply = self.get_object()
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user = request.user if request.user.is_authenticated else None
+        reply.report(reporter=reporter_key(request), user=user, **serializer.validated_data)
+        return Response({"detail": THANKS}, status=status.HTTP_202_ACCEPTED)
+
+
+# --- Moderators ---------------------------------------------------------------------------
+
+_QUEUE_REPLY = {
+    "id": 31, "article": "storm-closes-the-harbour", "parent": 12, "name": "Jane Reader",
+    "website": "https://jane.example.org/", "body_html": "<p>Buy cheap watches at …</p>", "status": "pending",
+    "reasons": ["held: 3 links"], "flag_count": 0, "created_at": "2026-11-24T20:10:33Z",
+    "commenter": "5d1c0a9e7b3f4a21", "commenter_history": {"pending": 1, "approved": 4, "rejected": 0, "spam": 0},
+}
+
+
+def _verb(summary, to_status):
+    return extend_schema(
+        summary=summary,
+        description=f"Moves the reply to `{to_status}` and records a moderation event with you as the "
+        "actor, exactly as the admin action does. Already there: nothing changes and no event is written. "
+        "No request body.",
+        request=None,
+        parameters=[REPLY_ID],
+        responses={
+            200: OpenApiResponse(QueueReplySerializer, "The reply, updated."),
+            **errors(401, 404, e403="Signed in without the “Can moderate replies” permission."),
+        },
+        examples=[OpenApiExample("Updated", value={**_QUEUE_REPLY, "status": to_status}, response_only=True)],
+    )
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Replies for moderators",
+        description="Every reply (or those of one status, one article), oldest first, with why it was held, "
+        "how many readers reported it, and its author as an opaque `commenter` id with their record. "
+        "The email is never part of it.",
+        parameters=[QueueFilterSerializer],
+        responses={
+            200: QueueReplySerializer(many=True),
+            **errors(400, 401, 404, e403="Signed in without the “Can moderate replies” permission."),
+        },
+        examples=[OpenApiExample("A reply in the queue", value=_QUEUE_REPLY, response_only=True, status_codes=["200"])],
+    ),
+    approve=_verb("Approve a reply", Status.APPROVED),
+    reject=_verb("Reject a reply", Status.REJECTED),
+    spam=_verb("Mark a reply as spam", Status.SPAM),
+    bulk=extend_schema(
+        summary="Moderate many replies",
+        description="Approve, reject or mark as spam up to 500 replies at once, in one transaction, with one "
+        "moderation event per reply that changed. Unknown ids are skipped.",
+        request=BulkModerationSerializer,
+        responses={
+            200: BulkResultSerializer,
+            **errors(400, 401, 413, 415, e403="Signed in without the “Can moderate replies” permission."),
+        },
+        examples=[
+            OpenApiExample("Spam", value={"action": "spam", "ids": [31, 32, 40]}, request_only=True),
+            OpenApiExample("Result", value={"updated": 3}, response_only=True, status_codes=["200"]),
+        ],
+    ),
+)
+class ModerationViewSet(viewsets.GenericViewSet):
+    """The moderation queue, for holders of comments.moderate_comment."""
+
+    permission_classes = [CanModerate]
+    serializer_class = QueueReplySerializer
+    lookup_value_regex = r"[^/]+"
+
+    def get_queryset(self):
+        # Only the columns the serializer reads: never the address, the IP or the user agent.
+        return (
+            Comment.objects.select_related("article")
+            .only(
+                "article", "article__slug", "parent_id", "name", "website", "body_html", "status", "reasons",
+                "created_at", "email_digest",
+            )
+            .annotate(flag_count=Count("flags"))
+            .order_by("created_at", "pk")
+        )
+
+    def filter_queryset(self, queryset):
+        if self.action != "list":
+            return queryset
+        params = QueueFilterSerializer(data=self.request.query_params)
+        params.is_valid(raise_exception=True)
+        if params.validated_data.get("status"):
+            queryset = queryset.filter(status=params.validated_data["status"])
+        if params.validated_data.get("article"):
+            queryset = queryset.filter(article__slug=params.validated_data["article"])
+        return queryset
+
+    def queue_data(self, replies, *, many=False):
+        digests = [r.email_digest for r in (replies if many else [replies]) if r.email_digest]
+        # One query for the whole page's commenter histories, however many commenters are on it.
+        context = {**self.get_serializer_context(), "history": Comment.objects.history_by_digest(digests)}
+        return QueueReplySerializer(replies, many=many, context=context).data
+
+    def list(self, request):
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        return self.get_paginated_response(self.queue_data(page, many=True))
+
+    def moderated(self, verb):
+        reply = self.get_object()
+        getattr(reply, verb)(by=self.request.user)
+        return Response(self.queue_data(reply))
+
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk):
+        return self.moderated("approve")
+
+    @action(detail=True, methods=["post"])
+    def reject(self, request, pk):
+        return self.moderated("reject")
+
+    @action(detail=True, methods=["post"])
+    def spam(self, request, pk):
+        return self.moderated("mark_spam")
+
+    @action(detail=False, methods=["post"], serializer_class=BulkModerationSerializer)
+    def bulk(self, request):
+        serializer = BulkModerationSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        replies = Comment.objects.filter(pk__in=serializer.validated_data["ids"])
+        verb = BulkModerationSerializer.ACTIONS[serializer.validated_data["action"]]
+        updated = getattr(replies, verb)(by=request.user)
+        return Response({"updated": updated})

@@ -1,0 +1,28 @@
+from django.conf import settings
+from rest_framework import throttling
+
+from . import privacy
+from .http import client_ip
+
+
+class ScopedRateThrottle(throttling.ScopedRateThrottle):
+    """DRF's scoped throttle, keyed per account or per IP, counted in the default cache.
+
+    Three changes to DRF's: the rate is read from settings.COMMENTS_RATES on
+    every request (DRF copies its rates at import, out of reach of tests and
+    operators); COMMENTS_THROTTLE_ENABLED=0 switches it off; and the address
+    comes from comments.http.client_ip, because DRF's own get_ident() believes
+    any X-Forwarded-For a client sends and would let it pick a fresh identity
+    per request. The address is stored as a keyed digest, never as is.
+    """
+
+    def allow_request(self, request, view):
+        if not settings.COMMENTS_THROTTLE_ENABLED:
+            return True
+        return super().allow_request(request, view)
+
+    def get_rate(self):
+        return settings.COMMENTS_RATES[self.scope]
+
+    def get_ident(self, request):
+        return privacy.keyed_digest("rate", str(client_ip(request)))

@@ -1,0 +1,29 @@
+"""/api/: the JSON API of both apps, its OpenAPI document and a docs page served from local files."""
+
+from csp.decorators import csp_update
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework.routers import SimpleRouter
+
+from articles.api import ArticleViewSet
+from comments.api import ArticleReplyViewSet, ModerationViewSet, ReplyViewSet
+
+app_name = "api"
+
+router = SimpleRouter()
+router.register("articles", ArticleViewSet, basename="article")
+router.register(r"articles/(?P<slug>[^/]+)/comments", ArticleReplyViewSet, basename="article-comment")
+router.register("comments", ReplyViewSet, basename="comment")
+router.register("moderation/comments", ModerationViewSet, basename="moderation-comment")
+
+# Swagger UI's own stylesheet draws its icons as data: images.
+docs = csp_update({"img-src": ["data:"]})(
+    SpectacularSwaggerSplitView.as_view(url_name="api:schema", template_name="api/swagger_ui.html")
+)
+
+urlpatterns = [
+    *router.urls,
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    # The split view serves its start-up script as a file, so the page runs under script-src 'self'.
+    path("docs/", docs, name="docs"),
+]
