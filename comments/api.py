@@ -289,8 +289,11 @@ class ModerationViewSet(viewsets.GenericViewSet):
             return queryset
         params = QueueFilterSerializer(data=self.request.query_params)
         params.is_valid(raise_exception=True)
-        if params.validated_data.get("status"):
-            queryset = queryset.filter(status=params.validated_data["status"])
+        wanted = params.validated_data.get("status")
+        if wanted == Status.PENDING:
+            queryset = queryset.in_queue()  # not replies still waiting for their author's confirmation
+        elif wanted:
+            queryset = queryset.filter(status=wanted)
         if params.validated_data.get("article"):
             queryset = queryset.filter(article__slug=params.validated_data["article"])
         return queryset

@@ -48,13 +48,17 @@ class NewReplySerializer(serializers.ModelSerializer):
         error_messages={"does_not_exist": NO_SUCH_PARENT},
         help_text="Id of the approved reply this answers; omit or null for a new thread.",
     )
+    notify = serializers.BooleanField(
+        required=False, default=False, write_only=True,
+        help_text="Email the commenter when someone's reply to this one is approved.",
+    )
     status = serializers.SerializerMethodField(
         help_text="`approved` when published at once, otherwise `pending` until a moderator looks at it.",
     )
 
     class Meta:
         model = Comment
-        fields = ["id", "parent", "name", "email", "website", "body", "body_html", "status", "created_at"]
+        fields = ["id", "parent", "name", "email", "website", "body", "notify", "body_html", "status", "created_at"]
         read_only_fields = ["id", "body_html", "created_at"]
 
     def get_fields(self):
@@ -84,7 +88,8 @@ class NewReplySerializer(serializers.ModelSerializer):
         data = self.validated_data
         comment = Comment(
             article=self.context["article"], name=data["name"], email=data["email"],
-            website=data["website"], body=data["body"], ip_address=ip_address, user_agent=user_agent[:300],
+            website=data["website"], body=data["body"], notify=data["notify"], ip_address=ip_address,
+            user_agent=user_agent[:300],
         )
         comment.attach_to(data["parent"])
         return Submission(comment, form_token=None)

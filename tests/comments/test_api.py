@@ -2,7 +2,6 @@ import json
 from urllib.parse import urlencode
 
 import pytest
-from django.core.cache import cache
 from django.utils import timezone
 from django.views.debug import SafeExceptionReporterFilter
 from rest_framework.authtoken.models import Token
@@ -14,12 +13,6 @@ from comments.models import Comment, Flag, ListEntry, ModerationEvent, Status
 from comments.throttling import ScopedRateThrottle
 
 EMAIL = "Private.Reader-39ab@Secret-Mail.example"
-
-
-@pytest.fixture(autouse=True)
-def empty_cache(db):
-    """Throttle counts live in the shared cache, which on Redis outlives each test's transaction."""
-    cache.clear()
 
 
 @pytest.fixture
@@ -701,3 +694,16 @@ def test_options_describe_each_endpoint(api, moderator_api, article, make_commen
         response = client.options(url)
         assert response.status_code == 200, url
         assert_no_email(response)
+
+
+def test_a_reply_can_ask_for_follow_up_emails(api, article):
+    assert post_reply(api, article, notify=True).status_code == 201
+    assert post_reply(api, article, body="Another", email="b@example.org").status_code == 201
+    assert list(Comment.objects.order_by("pk").values_list("notify", flat=True)) == [True, False]
+
+
+def test_pending_queue_leaves_out_replies_awaiting_email_confirmation(moderator_api, make_comment):
+    waiting = make_comment(status=Status.PENDING, body="Confirmed")
+    make_comment(status=Status.PENDING, body="Unconfirmed", awaiting_confirmation=True)
+    results = moderator_api.get("/api/moderation/comments/?status=pending").json()["results"]
+    assert [r["id"] for r in results] == [waiting.pk]
