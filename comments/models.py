@@ -107,13 +107,13 @@ class CommentQuerySet(models.QuerySet):
         Rows are locked first, so two moderators acting at once each see the
         other's result and no change is recorded twice.
         """
-        now = timezone.now()
         with transaction.atomic():
             changing = list(
                 self.select_for_update().exclude(status=status).values_list("pk", "status", "article_id")
             )
             if not changing:
                 return 0
+            now = timezone.now()  # taken under the lock, so events sort in the order they happened
             ids = [pk for pk, _, _ in changing]
             # A moderator's decision ends any wait for the commenter's email confirmation.
             Comment.objects.filter(pk__in=ids).update(

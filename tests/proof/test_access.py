@@ -103,3 +103,40 @@ def test_production_cookie_flags():
         "SESSION_COOKIE_SECURE": True, "SESSION_COOKIE_HTTPONLY": True,
         "CSRF_COOKIE_SECURE": True, "SESSION_COOKIE_SAMESITE": "Lax",
     }
+
+
+def moderation_api_calls(reply):
+    base = "/api/moderation/comments/"
+    return [
+        ("get", base, None),
+        ("get", f"{base}?status=pending", None),
+        ("post", f"{base}{reply.pk}/approve/", {}),
+        ("post", f"{base}{reply.pk}/reject/", {}),
+        ("post", f"{base}{reply.pk}/spam/", {}),
+        ("post", f"{base}bulk/", {"action": "approve", "ids": [reply.pk]}),
+    ]
+
+
+def test_outsiders_cannot_use_the_moderation_api(outsider, pending_reply):
+    who, client = outsider
+    for method, url, payload in moderation_api_calls(pending_reply):
+        kwargs = {"data": payload, "content_type": "application/json"} if payload is not None else {}
+        response = getattr(client, method)(url, **kwargs)
+        expected = 401 if who == "anonymous" else 403
+        assert response.status_code == expected, (who, url)
+        assert SECRET_TEXT not in response.content.decode() and EMAIL not in response.content.decode()
+    pending_reply.refresh_from_db()
+    assert pending_reply.status == Status.PENDING
+
+
+def test_public_api_never_shows_pending_replies_or_emails(outsider, article, pending_reply, make_comment):
+    _, client = outsider
+    make_comment(body="Public reply", email="public.person@example.net")
+    for url in ["/api/articles/", f"/api/articles/{article.slug}/", f"/api/articles/{article.slug}/comments/",
+                "/api/schema/", "/api/docs/"]:
+        response = client.get(url)
+        body = response.content.decode()
+        assert response.status_code == 200, url
+        assert SECRET_TEXT not in body and EMAIL not in body and "public.person" not in body
+    flag = client.post(f"/api/comments/{pending_reply.pk}/flag/", {"reason": "spam"}, content_type="application/json")
+    assert flag.status_code == 404  # a pending reply does not exist for readers

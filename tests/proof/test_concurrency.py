@@ -1,5 +1,6 @@
 """Many readers at once against a live server: every acknowledged reply is stored exactly once."""
 
+import json
 import re
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -27,17 +28,22 @@ def test_concurrent_posters_lose_nothing(live_server, make_article, unthrottled)
     lock = threading.Lock()
 
     def reader(n):
+        """Even readers use the page's form, odd ones the API."""
         client = Reader(live_server.url)
         status, _ = client.open_article(article.get_absolute_url())
         assert status == 200
         for i in range(REPLIES_PER_THREAD):
             body = f"reply {n}-{i}"
-            status, headers, content = client.post_reply(
-                article.slug, name=f"Reader {n}", email=f"reader{n}@example.org", body=body
-            )
+            fields = {"name": f"Reader {n}", "email": f"reader{n}@example.org", "body": body}
+            if n % 2:
+                status, _, content = client.post_json(f"/api/articles/{article.slug}/comments/", fields)
+                pk = json.loads(content)["id"] if status == 201 else None
+            else:
+                status, headers, content = client.post_reply(article.slug, **fields)
+                pk = int(re.search(r"#comment-(\d+)$", headers["Location"])[1]) if status == 303 else None
             with lock:
-                if status == 303:
-                    acknowledged.append((int(re.search(r"#comment-(\d+)$", headers["Location"])[1]), body))
+                if pk:
+                    acknowledged.append((pk, body))
                 else:
                     failures.append((status, content[:300]))
 
@@ -49,7 +55,8 @@ def test_concurrent_posters_lose_nothing(live_server, make_article, unthrottled)
     stored = dict(Comment.objects.filter(article=article).values_list("pk", "body"))
     assert len(acknowledged) == sent
     assert dict(acknowledged) == stored  # each acknowledged reply stored, once, with its own text
-    print(f"\n{connection.vendor}: {sent} posts, {len(acknowledged)} acknowledged, {len(stored)} stored, 0 errors")
+    print(f"\n{connection.vendor}: {sent} posts (form and API), {len(acknowledged)} acknowledged, "
+          f"{len(stored)} stored, 0 errors")
 
 
 def test_concurrent_moderation_leaves_one_consistent_history(make_comment, make_user):
