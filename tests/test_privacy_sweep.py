@@ -54,3 +54,52 @@ def test_email_never_appears_to_readers_or_moderators(article, moderator):
         response = staff.get(url)
         assert response.status_code == 200
         assert_clean(response)
+
+
+def test_email_never_appears_anywhere_the_project_serves(article, make_user, settings, mailoutbox):
+    """Every URL, as reader, API client and moderator (without the reveal permission), errors included."""
+    settings.COMMENTS_FLOOD_INTERVAL = 15
+    moderator = make_user("comments.moderate_comment", "comments.erase_commenter_data")
+    api = Client()
+    created = api.post(f"/api/articles/{article.slug}/comments/",
+                       {"name": "Sweeper", "email": EMAIL, "body": "Via the API", "notify": True},
+                       content_type="application/json")
+    assert created.status_code == 201
+    responses = [created]
+    responses.append(api.post(f"/api/articles/{article.slug}/comments/",  # flood: 429
+                              {"name": "Sweeper", "email": EMAIL, "body": "Again"}, content_type="application/json"))
+    settings.COMMENTS_FLOOD_INTERVAL = 0
+    responses.append(api.post(f"/api/articles/{article.slug}/comments/",  # duplicate: 400
+                              {"name": "Sweeper", "email": EMAIL, "body": "Via the API"},
+                              content_type="application/json"))
+    responses.append(api.post(f"/api/articles/{article.slug}/comments/",  # bad email: 400
+                              {"name": "Sweeper", "email": EMAIL + "@@", "body": "x"}, content_type="application/json"))
+    assert [r.status_code for r in responses] == [201, 429, 400, 400]
+    reply = Comment.objects.get()
+    reply.approve(by=moderator)
+
+    public = ["/", article.get_absolute_url(), "/api/articles/", f"/api/articles/{article.slug}/",
+              f"/api/articles/{article.slug}/comments/", "/api/schema/", "/api/docs/",
+              "/articles/missing/", "/api/articles/missing/", "/api/comments/999999/flag/"]
+    responses += [Client().get(url) for url in public]
+    responses.append(Client().post(f"/api/comments/{reply.pk}/flag/", {}, content_type="application/json"))
+
+    staff = Client()
+    staff.force_login(moderator)
+    changelist = reverse("admin:comments_comment_changelist")
+    responses += [staff.get(url) for url in [
+        changelist, f"{changelist}?q=sweeper", reverse("admin:comments_comment_change", args=[reply.pk]),
+        reverse("admin:comments_moderationqueue_changelist"), reverse("admin:comments_flag_changelist"),
+        reverse("admin:comments_moderationevent_changelist"), reverse("admin:comments_listentry_changelist"),
+        "/api/moderation/comments/", "/api/moderation/comments/?status=approved",
+    ]]
+    responses.append(staff.post(changelist, {"action": "export_commenters", "_selected_action": [reply.pk]}))
+    responses.append(staff.post(f"/api/moderation/comments/{reply.pk}/reject/"))
+    responses.append(staff.post(changelist, {"action": "ban_commenter", "_selected_action": [reply.pk]}))
+    responses.append(staff.get(reverse("admin:comments_listentry_changelist")))
+    for response in responses:
+        assert response.status_code < 500
+        assert_clean(response)
+    for message in mailoutbox:
+        if EMAIL.lower() not in [to.lower() for to in message.to]:  # mail to anyone but the commenter
+            assert all(n not in message.body for n in forms_of(EMAIL))
