@@ -246,7 +246,7 @@ def test_the_page_costs_the_same_queries_however_many_replies(client, article, m
         return len(captured)
 
     empty = queries_for()
-    for n in range(12):
+    for _ in range(12):
         root = make_comment()
         make_comment(parent=make_comment(parent=root))
     assert queries_for() == queries_for("?cpage=3") == queries_for("?cpage=6") == empty

@@ -127,3 +127,73 @@ def test_odd_urls_are_not_server_errors(client, db, path):
 def test_unicode_digits_and_odd_numbers_in_page_and_reply_parameters(client, article, value):
     for query in (f"?cpage={value}", f"?replytocom={value}"):
         assert client.get(article.get_absolute_url() + query).status_code == 200
+
+
+# --- the API ----------------------------------------------------------------------
+
+
+def api_post(client, article, payload, **kwargs):
+    return client.post(f"/api/articles/{article.slug}/comments/", payload, content_type="application/json", **kwargs)
+
+
+def check_api(response, sent):
+    assert response.status_code in (201, 400, 403, 429), response.status_code
+    assert response["Content-Type"].startswith("application/json")
+    if response.status_code == 201:
+        stored = Comment.objects.get(pk=response.json()["id"])
+        assert stored.name == sent["name"].strip() and stored.body == sent["body"].strip()
+
+
+@pytest.mark.parametrize("field", ["name", "email", "website", "body", "parent"])
+def test_api_known_nasty_strings_in_every_field(client, article, field, settings):
+    settings.COMMENTS_THROTTLE_ENABLED = False
+    for n, value in enumerate(NASTY):
+        sent = {"name": "Api Reader", "email": f"api{n}@example.org", "body": f"api body {n}", field: value}
+        check_api(api_post(client, article, sent), sent)
+
+
+json_values = st.one_of(
+    text, st.integers(min_value=-(2**70), max_value=2**70), st.floats(allow_nan=True), st.booleans(), st.none(),
+    st.lists(st.integers(), max_size=3), st.dictionaries(st.text(max_size=5), st.integers(), max_size=2),
+)
+
+
+@hypothesis_settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(payload=st.fixed_dictionaries(
+    {}, optional={"name": json_values, "email": json_values, "website": json_values, "body": json_values,
+                  "parent": json_values, "notify": json_values},
+))
+def test_api_random_json_is_never_a_server_error(client, article, settings, payload):
+    settings.COMMENTS_THROTTLE_ENABLED = False
+    response = api_post(client, article, payload)
+    assert response.status_code in (201, 400), (payload, response.status_code)
+
+
+@pytest.mark.parametrize(
+    "content_type,body,status",
+    [
+        ("application/json", b"{not json", 400),
+        ("application/json", b"\xff\xfe", 400),
+        ("application/json", b"[1, 2, 3]", 400),
+        ("application/xml", b"<reply/>", 415),
+        ("text/plain", b"hello", 415),
+        ("application/json", b'{"body": "' + b"x" * 200_000 + b'"}', 413),
+    ],
+)
+def test_api_malformed_bodies(client, article, content_type, body, status):
+    response = client.post(f"/api/articles/{article.slug}/comments/", body, content_type=content_type)
+    assert response.status_code == status
+    assert not Comment.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/api/articles/?page=0", "/api/articles/?page=-1", "/api/articles/?page=abc", "/api/articles/?page=99999999999",
+     "/api/articles/storm-closes-the-harbour/comments/?page=2",
+     "/api/articles/storm-closes-the-harbour/comments/?page=x",
+     "/api/articles/%00/", "/api/articles/" + "z" * 3000 + "/", "/api/comments/0/flag/",
+     "/api/comments/-5/flag/", "/api/comments/99999999999999999999999/flag/"],
+)
+def test_api_bad_pagination_and_unknown_ids_are_4xx(client, article, url):
+    assert 400 <= client.get(url).status_code < 500
+    assert 400 <= client.post(url, {}, content_type="application/json").status_code < 500
