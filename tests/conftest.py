@@ -1,8 +1,10 @@
 import itertools
 
 import pytest
+from django.conf import settings as django_settings
 from django.contrib.auth.models import Permission
 from django.core import signing
+from django.core.cache import cache
 
 from articles.models import Article
 from comments.models import Comment, Status
@@ -16,6 +18,17 @@ def relaxed_timing(settings):
     watch timing are switched on again by the tests that exercise them."""
     settings.COMMENTS_FLOOD_INTERVAL = 0
     settings.COMMENTS_MIN_SUBMIT_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache (rate windows, cached pages).
+
+    The database cache empties itself when a test's transaction rolls back;
+    Redis keeps everything, so it is cleared here. Clearing needs no database.
+    """
+    if "DatabaseCache" not in django_settings.CACHES["default"]["BACKEND"]:
+        cache.clear()
 
 
 @pytest.fixture
