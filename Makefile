@@ -2,7 +2,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run test install install-dev serve
+.PHONY: run test install install-dev serve bench bench-tools bench-queries bench-page bench-post bench-sanitize bench-admin bench-explain
 
 $(VENV)/.runtime: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -27,3 +27,28 @@ run: install
 ## make test: install the test tools and run the whole suite
 test: install-dev
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+## make bench: every benchmark (README "Performance"); each also runs alone, below.
+## Data goes to bench/.data/ (SQLite) or BENCH_DATABASE_URL / BENCH_POSTGRES_URL, emptied first.
+bench: bench-queries bench-page bench-post bench-sanitize bench-admin
+
+bench-tools:
+	@command -v wrk >/dev/null 2>&1 || apt-get install -y wrk || sudo apt-get install -y wrk
+
+bench-queries: install
+	$(PY) bench/queries.py
+
+bench-page: install bench-tools
+	$(PY) bench/page.py
+
+bench-post: install
+	$(PY) bench/posts.py
+
+bench-sanitize: install
+	$(PY) bench/sanitize.py
+
+bench-admin: install
+	$(PY) bench/admin.py
+
+bench-explain: install
+	$(PY) bench/explain.py

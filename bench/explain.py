@@ -22,7 +22,7 @@ def hot_queries():
     from django.utils import timezone
 
     from comments import privacy
-    from comments.models import Comment, Status
+    from comments.models import Comment
 
     article = Comment.objects.order_by("pk").first().article
     digest = privacy.email_digest("reader7@example.org")

@@ -7,8 +7,11 @@ import sys
 
 import pytest
 from django.conf import settings as django_settings
+from django.core.cache import caches
+from django.core.cache.backends.db import DatabaseCache
+from django.core.cache.backends.redis import RedisCache
 from django.core.management import call_command
-from django.db import OperationalError
+from django.db import OperationalError, connection
 from django.test import Client
 
 from newsroom import health
@@ -39,6 +42,14 @@ def load_settings(*names, **env):
         [sys.executable, "-c", code], env=env, cwd=ROOT, capture_output=True, text=True, check=True
     )
     return json.loads(result.stdout)
+
+
+def test_the_suite_runs_on_the_database_and_cache_the_environment_names(db):
+    # CI runs everything twice; this proves the second run really is PostgreSQL with Redis.
+    postgres = os.environ.get("DATABASE_URL", "").startswith("postgres")
+    assert connection.vendor == ("postgresql" if postgres else "sqlite")
+    expected = RedisCache if os.environ.get("REDIS_URL") else DatabaseCache
+    assert isinstance(caches["default"], expected)
 
 
 # --- /healthz ------------------------------------------------------------------
