@@ -5,7 +5,8 @@
 In-process (Django's test client, a logged-in superuser, DJANGO_DEBUG=0),
 against whatever comments/admin.py is present. Each page is loaded first with
 1,000 replies in the table (the baseline), then with 100,000 (20 articles;
-older replies moderated, the newest 10% pending: bench.common.add_realistic_replies): queries per load, how many
+older replies moderated, the newest 10% pending, as add_realistic_replies
+makes them): queries per load, how many
 of them COUNT(*), median time of BENCH_ADMIN_RUNS loads (default 5).
 Target: time and queries do not grow with the table.
 Database: BENCH_DATABASE_URL (default bench/.data/bench.sqlite3).
@@ -71,7 +72,9 @@ def main():
     for name in PAGES:
         (q1, c1, t1), (q2, c2, t2) = results[name, small], results[name, big]
         rows.append([name, f"{q1} ({c1})", f"{t1:.0f}", f"{q2} ({c2})", f"{t2:.0f}", f"{t2 / t1:.1f}x"])
-    common.table(["page", "queries (COUNT) 1k", "ms 1k", "queries (COUNT) 100k", "ms 100k", "time 100k / 1k"], rows)
+    common.table(
+        ["page", "queries (COUNT) 1k", "ms 1k", "queries (COUNT) 100k", "ms 100k", "time 100k / 1k"], rows
+    )
 
 
 if __name__ == "__main__":

@@ -36,7 +36,10 @@ def main():
     backend = "Redis" if "REDIS_URL" in env else "database cache"
 
     with common.gunicorn(env, "page") as base:
-        pages = {"bare view (2 KB)": f"{base}/bench/bare/", f"article, {REPLIES} replies": base + article.get_absolute_url()}
+        pages = {
+            "bare view (2 KB)": f"{base}/bench/bare/",
+            f"article, {REPLIES} replies": base + article.get_absolute_url(),
+        }
         html = urllib.request.urlopen(pages[f"article, {REPLIES} replies"]).read().decode()
         assert html.count('id="comment-') == REPLIES, "the article page does not show every reply"
         results = {name: None for name in pages}
@@ -57,7 +60,8 @@ def main():
           f"{r['rps'] / bare:.1%}"] for name, r in results.items()],
     )
     ratio = results[f"article, {REPLIES} replies"]["rps"] / bare
-    print(f"target: article page >= {TARGET:.0%} of the bare view -> {'met' if ratio >= TARGET else 'NOT met'} ({ratio:.1%})")
+    verdict = "met" if ratio >= TARGET else "NOT met"
+    print(f"target: article page >= {TARGET:.0%} of the bare view -> {verdict} ({ratio:.1%})")
 
 
 if __name__ == "__main__":

@@ -41,7 +41,10 @@ class Poster(threading.Thread):
 
     def request(self, method, path, body=None):
         conn = http.client.HTTPConnection(self.host, int(self.port), timeout=60)
-        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items()), "Referer": f"http://{self.host}:{self.port}{path}"}
+        headers = {
+            "Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items()),
+            "Referer": f"http://{self.host}:{self.port}{path}",
+        }
         if body is not None:
             headers["Content-Type"] = "application/x-www-form-urlencoded"
         conn.request(method, path, body=body, headers=headers)
@@ -90,7 +93,8 @@ def run_one(url, total):
     bodies = [f"{body} (reply {n})" for n, body in enumerate(common.reply_bodies(total, seed=3))]
     env = common.bench_env(url, redis)
     with common.gunicorn(env, f"posts-{common.describe(url).lower()}") as base:
-        posters = [Poster(base, article.get_absolute_url(), bodies[i::CONCURRENCY], i) for i in range(CONCURRENCY)]
+        page = article.get_absolute_url()
+        posters = [Poster(base, page, bodies[i::CONCURRENCY], i) for i in range(CONCURRENCY)]
         start = time.perf_counter()
         for poster in posters:
             poster.start()
@@ -118,7 +122,9 @@ def main():
         if not common.ensure_database(url):
             rows.append([common.describe(url), "-", "-", "-", "-", "-", "-", "skipped: server unreachable"])
             continue
-        out = subprocess.run([common.PYTHON, __file__, "--one", url], capture_output=True, text=True, timeout=900)
+        out = subprocess.run(
+            [common.PYTHON, __file__, "--one", url], capture_output=True, text=True, timeout=900
+        )
         if out.returncode:
             sys.exit(out.stderr)
         r = json.loads(out.stdout.strip().splitlines()[-1])

@@ -48,7 +48,8 @@ def main():
     print(f"Article page, {common.describe(url)}, in-process, DJANGO_DEBUG=0")
     common.table(["approved replies", "shown on page", "queries", "median ms", "time vs 0 replies"], rows)
     counts = {row[2] for row in rows}
-    print(f"target: same query count at every size -> {'met' if len(counts) == 1 else 'NOT met'} ({sorted(counts)})")
+    verdict = "met" if len(counts) == 1 else "NOT met"
+    print(f"target: same query count at every size -> {verdict} ({sorted(counts)})")
 
 
 if __name__ == "__main__":

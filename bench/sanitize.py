@@ -62,7 +62,8 @@ def main():
           f"(max {max(lengths)}), one thread, ~{seconds:.0f} s each")
     common.table(
         ["sanitiser", "replies/s", "µs per reply", "vs bleach.clean"],
-        [[name, f"{rate:,.0f}", f"{1e6 / rate:.0f}", f"{rate / baseline:.2f}x"] for name, rate in rates.items()],
+        [[name, f"{rate:,.0f}", f"{1e6 / rate:.0f}", f"{rate / baseline:.2f}x"]
+         for name, rate in rates.items()],
     )
 
 

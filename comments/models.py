@@ -171,7 +171,9 @@ class Comment(models.Model):
             # The queue itself: pending rows only, so it stays small however big the table
             # grows, and PostgreSQL uses it instead of walking created_at past every
             # moderated reply to reach the oldest pending one.
-            models.Index(fields=["created_at"], condition=Q(status=Status.PENDING), name="comment_pending_by_age"),
+            models.Index(
+                fields=["created_at"], condition=Q(status=Status.PENDING), name="comment_pending_by_age"
+            ),
             # Digest lookups (history, bans, trusted mode, admin search) and the duplicate
             # rule, which SQLite otherwise answers by reading the whole article's replies.
             models.Index(fields=["email_digest", "article"], name="comment_commenter"),

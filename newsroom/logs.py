@@ -16,7 +16,8 @@ REDACTED = "[email redacted]"
 
 # local@domain, also percent-encoded (%40) as it appears in logged URLs.
 # Deliberately broader than a valid address: a false positive costs nothing.
-_EMAIL_SHAPED = re.compile(r"""[^\s@"'<>()\[\]{},;:/?&=]+(?:@|%40)[^\s@"'<>()\[\]{},;:/?&=]+""", re.IGNORECASE)
+_ADDRESS_PART = r"""[^\s@"'<>()\[\]{},;:/?&=]+"""
+_EMAIL_SHAPED = re.compile(rf"{_ADDRESS_PART}(?:@|%40){_ADDRESS_PART}", re.IGNORECASE)
 
 
 def redact(text):

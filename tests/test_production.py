@@ -23,13 +23,15 @@ UNREACHABLE_REDIS = {
 
 
 def clean_env(**env):
-    kept = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_", "REDIS_", "WEB_", "GUNICORN_"))}
+    ours = ("DJANGO_", "DATABASE_", "REDIS_", "WEB_", "GUNICORN_")
+    kept = {k: v for k, v in os.environ.items() if not k.startswith(ours)}
     return {**kept, "DJANGO_SETTINGS_MODULE": "newsroom.settings", **env}
 
 
 def production_env(**env):
     return clean_env(
-        DJANGO_DEBUG="0", DJANGO_SECRET_KEY=secrets.token_urlsafe(50), DJANGO_ALLOWED_HOSTS="news.example", **env
+        DJANGO_DEBUG="0", DJANGO_SECRET_KEY=secrets.token_urlsafe(50), DJANGO_ALLOWED_HOSTS="news.example",
+        **env,
     )
 
 
@@ -91,7 +93,8 @@ def test_healthz_is_reachable_over_plain_http_when_everything_else_redirects(cli
 
 def test_healthz_answers_get_and_head_only(client, db):
     assert client.head("/healthz").status_code == 200
-    assert client.post("/healthz").status_code in (403, 405)  # CSRF or method: never a check with side effects
+    # Refused by CSRF or by method: a probe never has side effects.
+    assert client.post("/healthz").status_code in (403, 405)
 
 
 # --- security settings for DJANGO_DEBUG=0 ------------------------------------------

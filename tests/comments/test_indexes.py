@@ -21,9 +21,11 @@ def busy_table(make_article):
     start = timezone.now() - timezone.timedelta(days=10)
     Comment.objects.bulk_create(
         Comment(
-            article=articles[i % 10], name=f"Reader {i}", email_digest=privacy.email_digest(f"r{i % 300}@example.org"),
+            article=articles[i % 10], name=f"Reader {i}",
+            email_digest=privacy.email_digest(f"r{i % 300}@example.org"),
             body=f"Reply {i}", body_html=f"<p>Reply {i}</p>", thread_path=f"{i:010d}",
-            status=Status.PENDING if i >= REPLIES * 0.9 else Status.APPROVED, created_at=start + timezone.timedelta(minutes=i),
+            status=Status.PENDING if i >= REPLIES * 0.9 else Status.APPROVED,
+            created_at=start + timezone.timedelta(minutes=i),
         )
         for i in range(REPLIES)
     )
