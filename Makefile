@@ -2,7 +2,8 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run test install install-dev serve browser-deps
+.PHONY: run test install install-dev serve browser-deps bench bench-tools bench-queries bench-page bench-post \
+	bench-sanitize bench-admin bench-explain
 
 $(VENV)/.runtime: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -39,3 +40,28 @@ browser-deps:
 	else \
 	  echo "Chromium is missing: run 'sudo apt-get install chromium' to run the browser tests" >&2; exit 1; \
 	fi
+
+## make bench: every benchmark (README "Performance"); each also runs alone, below.
+## Data goes to bench/.data/ (SQLite) or BENCH_DATABASE_URL / BENCH_POSTGRES_URL, emptied first.
+bench: bench-queries bench-page bench-post bench-sanitize bench-admin
+
+bench-tools:
+	@command -v wrk >/dev/null 2>&1 || apt-get install -y wrk || sudo apt-get install -y wrk
+
+bench-queries: install
+	$(PY) bench/queries.py
+
+bench-page: install bench-tools
+	$(PY) bench/page.py
+
+bench-post: install
+	$(PY) bench/posts.py
+
+bench-sanitize: install
+	$(PY) bench/sanitize.py
+
+bench-admin: install
+	$(PY) bench/admin.py
+
+bench-explain: install
+	$(PY) bench/explain.py

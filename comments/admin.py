@@ -3,6 +3,8 @@ import ipaddress
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.template.response import TemplateResponse
@@ -138,6 +140,9 @@ class CommentAdmin(PersonalDataActions, ModeratorsMayView, admin.ModelAdmin):
     search_help_text = "Name or text; a full email address finds that commenter's replies."
     actions = ["approve", "reject", "mark_spam", "ban_commenter"]
     list_per_page = 50
+    # Django counts the whole table for "N total" on every load: the slowest query
+    # on the page at 100,000 replies on PostgreSQL, and it grows with the table.
+    show_full_result_count = False
     inlines = [FlagInline, EventInline]
     change_form_template = "admin/comments/comment/change_form.html"
     change_list_template = "admin/comments/comment/change_list.html"
@@ -168,10 +173,14 @@ class CommentAdmin(PersonalDataActions, ModeratorsMayView, admin.ModelAdmin):
         )
 
     def get_search_results(self, request, queryset, search_term):
-        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
-        if "@" in search_term:
-            results |= queryset.filter(email_digest=privacy.email_digest(search_term))
-        return results, may_have_duplicates
+        term = search_term.strip()
+        try:
+            validate_email(term)
+        except ValidationError:
+            return super().get_search_results(request, queryset, search_term)
+        # An address: the digest index finds that commenter at once, where a LIKE
+        # over every name and body reads the whole table (0.5 s at 100,000 replies).
+        return queryset.filter(email_digest=privacy.email_digest(term)), False
 
     def changelist_view(self, request, extra_context=None):
         counts = dict(

@@ -176,7 +176,10 @@ class CommentManager(models.Manager.from_queryset(CommentQuerySet)):
 
 
 class Comment(models.Model):
-    article = models.ForeignKey("articles.Article", on_delete=models.CASCADE, related_name="comments")
+    # No index of its own: comment_thread (article, status, thread_path) serves article lookups.
+    article = models.ForeignKey(
+        "articles.Article", on_delete=models.CASCADE, related_name="comments", db_index=False
+    )
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="replies"
     )
@@ -185,7 +188,7 @@ class Comment(models.Model):
     thread_path = models.CharField(max_length=255, blank=True, editable=False)
     name = models.CharField(max_length=100)
     email = models.EmailField(max_length=254, blank=True)
-    email_digest = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    email_digest = models.CharField(max_length=64, blank=True, editable=False)
     website = models.URLField(max_length=200, blank=True)
     body = models.TextField(max_length=5000)
     body_html = models.TextField(editable=False)
@@ -213,6 +216,15 @@ class Comment(models.Model):
         indexes = [
             models.Index(fields=["article", "status", "thread_path"], name="comment_thread"),
             models.Index(fields=["status", "created_at"], name="comment_queue"),
+            # The queue itself: pending rows only, so it stays small however big the table
+            # grows, and PostgreSQL uses it instead of walking created_at past every
+            # moderated reply to reach the oldest pending one.
+            models.Index(
+                fields=["created_at"], condition=Q(status=Status.PENDING), name="comment_pending_by_age"
+            ),
+            # Digest lookups (history, bans, trusted mode, admin search) and the duplicate
+            # rule, which SQLite otherwise answers by reading the whole article's replies.
+            models.Index(fields=["email_digest", "article"], name="comment_commenter"),
             models.Index(fields=["ip_address", "created_at"], name="comment_ip_recent"),
         ]
         permissions = [

@@ -12,6 +12,8 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
+from newsroom import logs
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -172,11 +174,17 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 128 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 50
 
 # --- Security -----------------------------------------------------------------
+# With DJANGO_DEBUG=0 everything is on; each switch exists for a TLS-terminating
+# proxy or a loopback benchmark. Behind a proxy that speaks plain HTTP to us,
+# set DJANGO_BEHIND_TLS_PROXY=1 (the proxy must set X-Forwarded-Proto and strip
+# it from clients), or the SSL redirect loops.
 
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
+# Load balancers probe over plain HTTP and do not follow redirects.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_HSTS_SECONDS = env_int("DJANGO_SECURE_HSTS_SECONDS", 0 if DEBUG else 31_536_000)
-SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
-SECURE_HSTS_PRELOAD = SECURE_HSTS_SECONDS > 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", SECURE_HSTS_SECONDS > 0)
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD", SECURE_HSTS_SECONDS > 0)
 SESSION_COOKIE_SECURE = env_bool("DJANGO_SESSION_COOKIE_SECURE", not DEBUG)
 CSRF_COOKIE_SECURE = env_bool("DJANGO_CSRF_COOKIE_SECURE", not DEBUG)
 SESSION_COOKIE_HTTPONLY = True
@@ -200,15 +208,9 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# --- Logging: never a request body, so never an email -------------------------
+# --- Logging: JSON lines, never a request body, email-shaped text redacted ----
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "INFO")},
-}
+LOGGING = logs.config(env_str("DJANGO_LOG_LEVEL", "INFO"))
 
 # --- Django REST framework ----------------------------------------------------
 

@@ -4,11 +4,14 @@ from django.urls import include, path
 from django.utils.functional import lazy
 from django.views.generic import RedirectView
 
+from newsroom.health import healthz
+
 admin.site.site_header = "Newsroom moderation"
 admin.site.site_title = "Newsroom moderation"
 admin.site.index_title = "Replies and articles"
 
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     # Browsers ask for /favicon.ico on pages that name no icon (the admin's). Lazy, as the
     # hashed static name is known only once collectstatic has run.

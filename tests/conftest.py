@@ -1,8 +1,10 @@
 import itertools
 
 import pytest
+from django.conf import settings as django_settings
 from django.contrib.auth.models import Permission
 from django.core import signing
+from django.core.cache import cache
 
 from articles.models import Article
 from comments.models import Comment, Status
@@ -19,15 +21,14 @@ def relaxed_timing(settings):
 
 
 @pytest.fixture(autouse=True)
-def fresh_cache():
-    """Rate counters must not leak between tests. The database cache is rolled
-    back with each test's transaction; Redis has to be emptied."""
-    from django.core.cache import caches
-    from django.core.cache.backends.db import DatabaseCache
+def empty_cache():
+    """Each test starts with an empty cache (rate windows, cached pages).
 
-    yield
-    if not isinstance(caches["default"], DatabaseCache):
-        caches["default"].clear()
+    The database cache empties itself when a test's transaction rolls back;
+    Redis keeps everything, so it is cleared here. Clearing needs no database.
+    """
+    if "DatabaseCache" not in django_settings.CACHES["default"]["BACKEND"]:
+        cache.clear()
 
 
 @pytest.fixture
