@@ -13,6 +13,8 @@ the template writes nested lists from flags instead of including itself
 recursively.
 """
 
+import functools
+import hashlib
 import re
 import time
 from itertools import pairwise
@@ -24,7 +26,8 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Q
 from django.middleware.csrf import get_token
-from django.template.loader import render_to_string
+from django.template.loader import get_template, render_to_string
+from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 
 from .models import Comment, Flag, Status
@@ -157,13 +160,23 @@ def replies_changed_on_commit(article_ids):
     transaction.on_commit(lambda: replies_changed(article_ids))
 
 
+@functools.cache
+def _templates_fingerprint():
+    """Changes when a deploy changes the markup, so no page is served in the old one."""
+    sources = "".join(
+        get_template(name).template.source
+        for name in ("comments/section.html", "comments/thread.html", "comments/pages.html")
+    )
+    return hashlib.blake2b(sources.encode(), digest_size=6).hexdigest()
+
+
 def _section_key(article, page, accepts_replies):
     version = cache.get(_version_key(article.pk))
     if version is None:
         cache.add(_version_key(article.pk), time.time_ns(), timeout=None)
         version = cache.get(_version_key(article.pk))
     layout = f"{settings.COMMENTS_PER_PAGE}:{int(settings.COMMENTS_NEWEST_FIRST)}:{int(accepts_replies)}"
-    return f"replies:{article.pk}:{version}:{article.slug}:{page}:{layout}"
+    return f"replies:{article.pk}:{version}:{article.slug}:{page}:{layout}:{_templates_fingerprint()}"
 
 
 def render_section(article, page, own_ids, accepts_replies):
@@ -176,7 +189,9 @@ def render_section(article, page, own_ids, accepts_replies):
         "comments/section.html",
         {
             "article": article, "threads": threads, "replies": threads.replies, "page_url": page_url,
-            "accepts_replies": accepts_replies, "report_reasons": Flag.Reason.choices,
+            "accepts_replies": accepts_replies,
+            # Rendered once rather than once per reply.
+            "report_options": format_html_join("", '<option value="{}">{}</option>', Flag.Reason.choices),
             "csrf_token": CSRF_PLACEHOLDER,
         },
     )
