@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.db.models import Count, Q
 
 from comments.models import Status
+from comments.threads import pages_changed_on_commit
 
 from .models import Article
 
@@ -21,6 +22,15 @@ class ArticleAdmin(admin.ModelAdmin):
             approved_count=Count("comments", filter=Q(comments__status=Status.APPROVED)),
             pending_count=Count("comments", filter=Q(comments__status=Status.PENDING)),
         )
+
+    # Deleting skips Article.save(): the cached pages must still go.
+    def delete_model(self, request, obj):
+        pages_changed_on_commit([obj.pk])
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        pages_changed_on_commit(queryset.values_list("pk", flat=True))
+        super().delete_queryset(request, queryset)
 
     @admin.display(description="approved replies", ordering="approved_count")
     def approved(self, obj):

@@ -34,6 +34,12 @@ class Article(models.Model):
     def __str__(self):
         return self.title
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        from comments.threads import pages_changed_on_commit
+
+        pages_changed_on_commit([self.pk])  # its cached pages show the title, text and open state
+
     def get_absolute_url(self):
         return reverse("article", kwargs={"slug": self.slug})
 

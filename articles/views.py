@@ -5,8 +5,9 @@ from django.shortcuts import get_object_or_404, render
 from comments.forms import CommentForm
 from comments.http import own_reply_ids
 from comments.models import Comment
-from comments.threads import replies_section
+from comments.threads import CSRF_PLACEHOLDER, page_version, replies_section
 
+from . import page_cache
 from .models import Article
 
 
@@ -15,17 +16,29 @@ def article_list(request):
 
 
 def article_detail(request, slug):
+    shared_page = page_cache.shared_page_number(request)
+    if shared_page is not None and (response := page_cache.get(request, slug, shared_page)):
+        return response
     article = get_object_or_404(Article.objects.published(), slug=slug)
-    return render_article(request, article, CommentForm(article=article))
+    if shared_page is None:
+        return render_article(request, article, CommentForm(article=article))
+    version = page_version(article.pk)
+    form = CommentForm(article=article, initial={"token": page_cache.FORM_TOKEN_PLACEHOLDER})
+    html = render_article(request, article, form, csrf_token=CSRF_PLACEHOLDER).content.decode()
+    page_cache.store(slug, shared_page, article, version, html)
+    return page_cache.personalise(request, article.pk, html)
 
 
-def render_article(request, article, form, *, status=200):
+def render_article(request, article, form, *, status=200, csrf_token=None):
     """The article page; the reply view re-renders it with a bound form and its errors.
 
     ?cpage=N picks the page of replies; ?replytocom=<id> (the Reply links, for
-    readers without JavaScript) sets the form's parent to that reply.
+    readers without JavaScript) sets the form's parent to that reply. `csrf_token`
+    replaces the reader's own (a placeholder, for a page cached whole).
     """
-    page_number, reply_count, replies_html = replies_section(request, article, own_reply_ids(request))
+    page_number, reply_count, replies_html = replies_section(
+        request, article, own_reply_ids(request), csrf_token=csrf_token
+    )
     replying_to = _approved_reply(article, form.data.get("parent") if form.is_bound else request.GET.get("replytocom"))
     if replying_to and not form.is_bound:
         form.initial["parent"] = replying_to.pk
@@ -40,6 +53,8 @@ def render_article(request, article, form, *, status=200):
         "replying_to": replying_to,
         "accepts_replies": article.accepts_replies(),
     }
+    if csrf_token:
+        context["csrf_token"] = csrf_token
     return render(request, "articles/article_detail.html", context, status=status)
 
 

@@ -39,9 +39,9 @@ def main():
     common.setup_django(url)
     (article,) = common.make_articles(1, prefix="page")
     common.add_replies([article], REPLIES)
-    from comments.threads import replies_changed
+    from comments.threads import pages_changed
 
-    replies_changed([article.pk])  # bulk inserts skip save(); a cache left by an earlier run must go
+    pages_changed([article.pk])  # bulk inserts skip save(); a cache left by an earlier run must go
     results, sizes = {}, {}
     for layout, per_page in LAYOUTS.items():
         env = common.bench_env(url)

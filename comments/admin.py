@@ -15,6 +15,7 @@ from django.utils.safestring import mark_safe
 from . import privacy
 from .admin_privacy import PersonalDataActions
 from .models import Comment, Flag, ListEntry, ModerationEvent, ModerationQueue, Status
+from .threads import pages_changed_on_commit
 
 EMAIL_PERMISSION = "comments.view_commenter_email"
 MODERATE_PERMISSION = "comments.moderate_comment"
@@ -200,6 +201,15 @@ class CommentAdmin(PersonalDataActions, ModeratorsMayView, admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return super().has_change_permission(request, obj) or can_moderate(request)
+
+    # Deleting skips Comment.save() and moderate(): the article's cached pages must still go.
+    def delete_model(self, request, obj):
+        pages_changed_on_commit([obj.article_id])
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        pages_changed_on_commit(queryset.values_list("article_id", flat=True))
+        super().delete_queryset(request, queryset)
 
     def has_moderate_permission(self, request):
         return can_moderate(request)

@@ -11,10 +11,10 @@ from . import privacy
 from .sanitize import render_reply
 
 
-def _replies_changed(article_ids):
-    from .threads import replies_changed_on_commit
+def _pages_changed(article_ids):
+    from .threads import pages_changed_on_commit
 
-    replies_changed_on_commit(article_ids)
+    pages_changed_on_commit(article_ids)
 
 
 class Status(models.TextChoices):
@@ -126,7 +126,7 @@ class CommentQuerySet(models.QuerySet):
                 )
                 for pk, old, _ in changing
             )
-            _replies_changed({article_id for _, _, article_id in changing})
+            _pages_changed({article_id for _, _, article_id in changing})
             if status == Status.APPROVED:
                 from . import notifications
 
@@ -236,6 +236,26 @@ class Comment(models.Model):
     def __str__(self):
         return f"{self.name} on {self.article}: {self.excerpt()}"
 
+    def save(self, *args, **kwargs):
+        self.render()
+        with transaction.atomic():
+            # A new pending reply changes nothing readers see; anything else may.
+            if self.status == Status.APPROVED or not self._state.adding:
+                _pages_changed([self.article_id])
+            super().save(*args, **kwargs)
+            if not self.thread_path:
+                prefix = f"{self.parent.thread_path}/" if self.parent else ""
+                self.thread_path = f"{prefix}{self.pk:010d}"
+                Comment.objects.filter(pk=self.pk).update(thread_path=self.thread_path)
+
+    def get_absolute_url(self):
+        """The reply on its page of the article's replies (one query to find the page)."""
+        from .threads import page_number
+
+        page = page_number(self)
+        query = f"?cpage={page}" if page > 1 else ""
+        return f"{self.article.get_absolute_url()}{query}#comment-{self.pk}"
+
     # The body that body_html was rendered from, so an unchanged body is not sanitised again.
     _rendered_body = None
 
@@ -245,32 +265,12 @@ class Comment(models.Model):
         instance._rendered_body = instance.__dict__.get("body")
         return instance
 
-    def save(self, *args, **kwargs):
-        self.render()
-        with transaction.atomic():
-            # A new pending reply changes nothing readers see; anything else may.
-            if self.status == Status.APPROVED or not self._state.adding:
-                _replies_changed([self.article_id])
-            super().save(*args, **kwargs)
-            if not self.thread_path:
-                prefix = f"{self.parent.thread_path}/" if self.parent else ""
-                self.thread_path = f"{prefix}{self.pk:010d}"
-                Comment.objects.filter(pk=self.pk).update(thread_path=self.thread_path)
-
     def render(self):
         """Derive body_html and email_digest from what the reader typed."""
         if self._rendered_body != self.body:
             self.body_html = render_reply(self.body)
             self._rendered_body = self.body
         self.email_digest = privacy.email_digest(self.email) if self.email else ""
-
-    def get_absolute_url(self):
-        """The reply on its page of the article's replies (one query to find the page)."""
-        from .threads import page_number
-
-        page = page_number(self)
-        query = f"?cpage={page}" if page > 1 else ""
-        return f"{self.article.get_absolute_url()}{query}#comment-{self.pk}"
 
     def get_admin_url(self):
         return reverse("admin:comments_comment_change", args=[self.pk])
@@ -443,6 +443,10 @@ class ListEntry(models.Model):
             models.UniqueConstraint(fields=["kind", "action", "value"], name="unique_list_entry")
         ]
 
+    def __str__(self):
+        shown = "commenter " + privacy.commenter_id(self.value) if self.kind == self.Kind.COMMENTER else self.value
+        return f"{self.get_action_display()}: {shown}"
+
     def save(self, *args, **kwargs):
         self.value = self.value.strip()
         if self.kind == self.Kind.COMMENTER and "@" in self.value:
@@ -450,7 +454,3 @@ class ListEntry(models.Model):
         elif self.kind in (self.Kind.WORD, self.Kind.DOMAIN):
             self.value = self.value.lower()
         super().save(*args, **kwargs)
-
-    def __str__(self):
-        shown = "commenter " + privacy.commenter_id(self.value) if self.kind == self.Kind.COMMENTER else self.value
-        return f"{self.get_action_display()}: {shown}"

@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from .models import Comment, ModerationEvent, VerifiedEmail
 from .sanitize import render_reply
-from .threads import replies_changed_on_commit
+from .threads import pages_changed_on_commit
 
 ANONYMOUS = "Anonymous"
 REMOVED = "This reply was removed at its author's request."
@@ -96,7 +96,7 @@ def erase(digest, *, anonymise=False, by=None):
         articles = set(Comment.objects.filter(pk__in=mine).values_list("article_id", flat=True))
         Comment.objects.filter(pk__in=doomed).delete()
         VerifiedEmail.objects.filter(digest=digest).delete()
-        replies_changed_on_commit(articles)
+        pages_changed_on_commit(articles)
     return len(doomed), len(kept)
 
 

@@ -130,14 +130,15 @@ def nest(replies):
     return replies
 
 
-# --- The cached replies section ------------------------------------------------------
+# --- Cached pages ----------------------------------------------------------------------
 #
 # The rendered threads and page links of one page are cached per article, under a
-# version that every change to the article's published replies replaces (after the
-# change commits, so a reader can never cache the old state under the new version).
-# Readers with an unpublished reply of their own on the article get a fresh render,
-# since only they may see it. The Report forms need the reader's own CSRF token: the
-# cache holds a placeholder that is swapped for it on the way out.
+# version that every change to the article or its published replies replaces (at
+# once, and again after the change commits, so a reader can never cache the old
+# state under the new version). articles.page_cache keeps whole pages under the
+# same version. Readers with an unpublished reply of their own on the article get
+# a fresh render, since only they may see it. The Report forms need the reader's
+# own CSRF token: the cache holds a placeholder that is swapped for it on the way out.
 
 CSRF_PLACEHOLDER = "__csrf_token_for_this_reader__"
 MAX_CACHED_PAGE = 1000
@@ -147,36 +148,43 @@ def _version_key(article_id):
     return f"replies-version:{article_id}"
 
 
-def replies_changed(article_ids):
-    """Invalidate the cached replies of these articles (call once the change has committed)."""
+def pages_changed(article_ids):
+    """Invalidate every cached page of these articles."""
     cache.set_many({_version_key(pk): time.time_ns() for pk in set(article_ids)}, timeout=None)
 
 
-def replies_changed_on_commit(article_ids):
+def pages_changed_on_commit(article_ids):
     """Invalidate now, so this transaction's own reads are fresh, and again after commit,
     so a reader who rendered the old state meanwhile cannot have cached it under the new version."""
     article_ids = set(article_ids)
-    replies_changed(article_ids)
-    transaction.on_commit(lambda: replies_changed(article_ids))
+    pages_changed(article_ids)
+    transaction.on_commit(lambda: pages_changed(article_ids))
 
 
 @functools.cache
-def _templates_fingerprint():
+def templates_fingerprint(*names):
     """Changes when a deploy changes the markup, so no page is served in the old one."""
-    sources = "".join(
-        get_template(name).template.source
-        for name in ("comments/section.html", "comments/thread.html", "comments/pages.html")
-    )
+    sources = "".join(get_template(name).template.source for name in names)
     return hashlib.blake2b(sources.encode(), digest_size=6).hexdigest()
 
 
-def _section_key(article, page, accepts_replies):
-    version = cache.get(_version_key(article.pk))
+def page_version(article_id):
+    """The current cache version of the article's pages."""
+    version = cache.get(_version_key(article_id))
     if version is None:
-        cache.add(_version_key(article.pk), time.time_ns(), timeout=None)
-        version = cache.get(_version_key(article.pk))
-    layout = f"{settings.COMMENTS_PER_PAGE}:{int(settings.COMMENTS_NEWEST_FIRST)}:{int(accepts_replies)}"
-    return f"replies:{article.pk}:{version}:{article.slug}:{page}:{layout}:{_templates_fingerprint()}"
+        cache.add(_version_key(article_id), time.time_ns(), timeout=None)
+        version = cache.get(_version_key(article_id))
+    return version
+
+
+def layout_key():
+    return f"{settings.COMMENTS_PER_PAGE}:{int(settings.COMMENTS_NEWEST_FIRST)}"
+
+
+def _section_key(article, page, accepts_replies):
+    fingerprint = templates_fingerprint("comments/section.html", "comments/thread.html", "comments/pages.html")
+    return (f"replies:{article.pk}:{page_version(article.pk)}:{article.slug}:{page}:{layout_key()}:"
+            f"{int(accepts_replies)}:{fingerprint}")
 
 
 def render_section(article, page, own_ids, accepts_replies):
@@ -198,8 +206,11 @@ def render_section(article, page, own_ids, accepts_replies):
     return threads.page.number, threads.reply_count, html
 
 
-def replies_section(request, article, own_ids):
-    """The replies section for this reader: from the cache unless they have something unpublished here."""
+def replies_section(request, article, own_ids, csrf_token=None):
+    """The replies section for this reader: from the cache unless they have something unpublished here.
+
+    `csrf_token` replaces the reader's own token (a placeholder, for a page cached whole).
+    """
     page = request.GET.get("cpage") or "1"
     accepts_replies = article.accepts_replies()
     own_unpublished = own_ids and Comment.objects.for_article(article).filter(
@@ -213,4 +224,4 @@ def replies_section(request, article, own_ids):
         if key:
             cache.set(key, section, timeout=settings.COMMENTS_REPLIES_CACHE_SECONDS)
     number, reply_count, html = section
-    return number, reply_count, mark_safe(html.replace(CSRF_PLACEHOLDER, get_token(request)))
+    return number, reply_count, mark_safe(html.replace(CSRF_PLACEHOLDER, csrf_token or get_token(request)))

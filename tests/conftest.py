@@ -21,13 +21,17 @@ def relaxed_timing(settings):
 
 
 @pytest.fixture(autouse=True)
-def empty_cache():
+def empty_cache(request):
     """Each test starts with an empty cache (rate windows, cached pages).
 
-    The database cache empties itself when a test's transaction rolls back;
-    Redis keeps everything, so it is cleared here. Clearing needs no database.
+    The database cache empties itself when a test's transaction rolls back, but
+    not in transactional (live server) tests, whose tables are flushed without
+    it; Redis keeps everything. Both are cleared here when they would leak.
     """
     if "DatabaseCache" not in django_settings.CACHES["default"]["BACKEND"]:
+        cache.clear()
+    elif {"transactional_db", "live_server"} & set(request.fixturenames):
+        request.getfixturevalue("transactional_db")
         cache.clear()
 
 

@@ -12,7 +12,7 @@ from django.test import Client
 
 from comments.models import Comment
 from comments.moderation import form_token
-from comments.threads import replies_changed
+from comments.threads import pages_changed
 from tests.conftest import reply_data
 from tests.proof.xss_payloads import PAYLOADS
 
@@ -75,7 +75,7 @@ def test_positive_control_the_detector_sees_a_script_that_runs(pages, article, m
     planted = make_comment(body="placeholder")
     # Bypass the sanitiser on purpose: the stored HTML is what the page serves.
     Comment.objects.filter(pk=planted.pk).update(body_html=Value('<img src="/nowhere" onerror="xss(4242)">'))
-    replies_changed([article.pk])
+    pages_changed([article.pk])
     pages.expect_error("Failed to load resource")  # the planted image's 404
     page = open_without_csp(pages, article.get_absolute_url())
     page.wait_for_function("window.__ran.length > 0")
@@ -85,7 +85,7 @@ def test_positive_control_the_detector_sees_a_script_that_runs(pages, article, m
 def test_the_policy_alone_also_stops_the_planted_script(pages, article, make_comment):
     planted = make_comment(body="placeholder")
     Comment.objects.filter(pk=planted.pk).update(body_html=Value('<img src="/nowhere" onerror="xss(4242)">'))
-    replies_changed([article.pk])
+    pages_changed([article.pk])
     pages.expect_error("Failed to load resource")
     pages.expect_error("CSP violation")
     pages.expect_error("Content Security Policy")

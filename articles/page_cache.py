@@ -1,0 +1,76 @@
+"""Whole article pages for the readers who all see the same thing.
+
+Most views of an article come from readers with nothing of their own on it: no
+reply awaiting moderation, no message to show, no reply form opened under a
+reply. They all get the same HTML but for two values per reader, the CSRF token
+and the reply form's signed timestamp, so the page is cached whole with
+placeholders for those two and served without touching the database beyond
+the shared cache. It lives under the article's page version
+(comments.threads.page_version), which every change to the article or its
+published replies replaces, and is dropped when replies close by age.
+"""
+
+import re
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
+from django.utils import timezone
+
+from comments.http import OWN_REPLIES_COOKIE
+from comments.moderation import form_token
+from comments.threads import CSRF_PLACEHOLDER, MAX_CACHED_PAGE, layout_key, page_version, templates_fingerprint
+
+from .models import Article
+
+FORM_TOKEN_PLACEHOLDER = "__form_token_for_this_reader__"
+TEMPLATES = (
+    "base.html", "articles/article_detail.html", "comments/form.html",
+    "comments/section.html", "comments/thread.html", "comments/pages.html",
+)
+
+
+def shared_page_number(request):
+    """The page of replies asked for, if this reader may be served the shared copy; else None."""
+    page = request.GET.get("cpage") or "1"
+    if (
+        request.method != "GET"
+        or "replytocom" in request.GET
+        or OWN_REPLIES_COOKIE in request.COOKIES
+        or CookieStorage.cookie_name in request.COOKIES  # a message waits to be shown
+        or not re.fullmatch(r"[0-9]{1,4}", page)
+        or not 0 < int(page) <= MAX_CACHED_PAGE
+    ):
+        return None
+    return int(page)
+
+
+def _key(slug, page):
+    return f"article-page:{slug}:{page}:{layout_key()}:{templates_fingerprint(*TEMPLATES)}"
+
+
+def personalise(request, article_id, html, status=200):
+    html = html.replace(CSRF_PLACEHOLDER, get_token(request))
+    html = html.replace(FORM_TOKEN_PLACEHOLDER, form_token(Article(pk=article_id)))
+    return HttpResponse(html, status=status)
+
+
+def get(request, slug, page):
+    entry = cache.get(_key(slug, page))
+    if entry is None or timezone.now() >= entry["valid_until"]:
+        return None
+    if entry["version"] != page_version(entry["article_id"]):
+        return None
+    return personalise(request, entry["article_id"], entry["html"])
+
+
+def store(slug, page, article, version, html):
+    """Keep a page rendered with placeholders, under the version read before rendering it."""
+    days = settings.COMMENTS_CLOSE_AFTER_DAYS
+    closes = article.published_at + timedelta(days=days) if days and article.comments_open else None
+    valid_until = closes if closes and closes > timezone.now() else timezone.now() + timedelta(days=365)
+    entry = {"article_id": article.pk, "version": version, "valid_until": valid_until, "html": html}
+    cache.set(_key(slug, page), entry, timeout=settings.COMMENTS_REPLIES_CACHE_SECONDS)

@@ -1,0 +1,95 @@
+"""Whole article pages served from the cache, personalised on the way out."""
+
+from datetime import timedelta
+
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from comments.models import Comment, Status
+from tests.conftest import reply_data
+
+
+def hidden(html, name):
+    return html.split(f'name="{name}" value="')[1].split('"')[0]
+
+
+def test_each_reader_gets_their_own_tokens_and_can_post(article, make_comment):
+    make_comment(body="Public reply")
+    readers = [Client(enforce_csrf_checks=True) for _ in range(3)]
+    pages = [reader.get(article.get_absolute_url()).content.decode() for reader in readers]
+    assert all("__" not in hidden(page, "token") and "__" not in hidden(page, "csrfmiddlewaretoken") for page in pages)
+    assert len({hidden(page, "csrfmiddlewaretoken") for page in pages}) == 3
+    for n, (reader, page) in enumerate(zip(readers, pages, strict=True)):
+        data = reply_data(body=f"Posted from a cached page {n}", email=f"c{n}@example.org",
+                          token=hidden(page, "token"), csrfmiddlewaretoken=hidden(page, "csrfmiddlewaretoken"))
+        assert reader.post(f"/articles/{article.slug}/comments/", data).status_code == 303
+    assert Comment.objects.filter(body__startswith="Posted from a cached page").count() == 3
+
+
+def test_a_cached_page_needs_no_article_query(client, article):
+    client.get(article.get_absolute_url())
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(article.get_absolute_url()).status_code == 200
+    assert not any("articles_article" in q["sql"] for q in captured)
+
+
+def test_editing_the_article_shows_at_once(client, article):
+    assert "Storm closes the harbour" in client.get(article.get_absolute_url()).content.decode()
+    article.title = "Storm reopens the harbour"
+    article.save()
+    assert "Storm reopens the harbour" in Client().get(article.get_absolute_url()).content.decode()
+
+
+def test_closing_replies_shows_at_once(client, article):
+    assert 'id="commentform"' in client.get(article.get_absolute_url()).content.decode()
+    article.comments_open = False
+    article.save()
+    assert "Replies are closed." in Client().get(article.get_absolute_url()).content.decode()
+
+
+def test_replies_closing_by_age_are_not_served_from_an_old_copy(article, settings, monkeypatch):
+    settings.COMMENTS_CLOSE_AFTER_DAYS = 7
+    article.published_at = timezone.now() - timedelta(days=6)
+    article.save()
+    assert 'id="commentform"' in Client().get(article.get_absolute_url()).content.decode()
+    a_day_later = timezone.now() + timedelta(days=1, seconds=1)
+    monkeypatch.setattr(timezone, "now", lambda: a_day_later)
+    assert "Replies are closed." in Client().get(article.get_absolute_url()).content.decode()
+
+
+def test_personal_views_are_never_the_shared_copy(client, article, make_comment):
+    parent = make_comment(name="Ada", body="Shared words")
+    Client().get(article.get_absolute_url())  # fills the cache
+    replying = Client().get(article.get_absolute_url() + f"?replytocom={parent.pk}").content.decode()
+    assert "Replying to" in replying and f'name="parent" value="{parent.pk}" id="id_parent"' in replying
+    client.post(f"/comments/{parent.pk}/report/", {"reason": "spam"})
+    assert "Thank you" in client.get(article.get_absolute_url()).content.decode()  # the message shows
+
+
+def test_unknown_and_embargoed_articles_stay_404(client, make_article):
+    embargoed = make_article(published_at=timezone.now() + timedelta(days=1))
+    for _ in range(2):
+        assert client.get(embargoed.get_absolute_url()).status_code == 404
+        assert client.get("/articles/nothing-here/").status_code == 404
+
+
+def test_moderation_reaches_the_shared_copy(article, make_comment, moderator):
+    reply = make_comment(status=Status.PENDING, body="Soon public")
+    assert "Soon public" not in Client().get(article.get_absolute_url()).content.decode()
+    reply.approve(by=moderator)
+    assert "Soon public" in Client().get(article.get_absolute_url()).content.decode()
+
+
+def test_deleting_in_the_admin_reaches_the_shared_copy(client, admin_user, article, make_comment, make_article):
+    reply = make_comment(body="Deleted later")
+    assert "Deleted later" in Client().get(article.get_absolute_url()).content.decode()
+    client.force_login(admin_user)
+    client.post(f"/admin/comments/comment/{reply.pk}/delete/", {"post": "yes"})
+    assert "Deleted later" not in Client().get(article.get_absolute_url()).content.decode()
+    client.post("/admin/articles/article/", {"action": "delete_selected", "_selected_action": [article.pk],
+                                             "post": "yes"})
+    assert Client().get(article.get_absolute_url()).status_code == 404
+    reborn = make_article(slug=article.slug, title="A new story under the old address")
+    assert "A new story" in Client().get(reborn.get_absolute_url()).content.decode()
