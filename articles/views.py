@@ -24,9 +24,9 @@ def article_detail(request, slug):
         return render_article(request, article, CommentForm(article=article))
     version = page_version(article.pk)
     form = CommentForm(article=article, initial={"token": page_cache.FORM_TOKEN_PLACEHOLDER})
-    html = render_article(request, article, form, csrf_token=CSRF_PLACEHOLDER).content.decode()
-    page_cache.store(slug, shared_page, article, version, html)
-    return page_cache.personalise(request, article.pk, html)
+    content = render_article(request, article, form, csrf_token=CSRF_PLACEHOLDER).content
+    page_cache.store(slug, shared_page, article, version, content)
+    return page_cache.personalise(request, article.pk, content)
 
 
 def render_article(request, article, form, *, status=200, csrf_token=None):
