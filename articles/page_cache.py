@@ -10,6 +10,7 @@ the shared cache. It lives under the article's page version
 published replies replaces, and is dropped when replies close by age.
 """
 
+import hashlib
 import re
 from datetime import timedelta
 
@@ -50,7 +51,9 @@ def shared_page_number(request):
 
 def _key(slug, page):
     # "v2": the entry's shape; bump it when that changes, as templates_fingerprint does for the markup.
-    return f"article-page:v2:{slug}:{page}:{layout_key()}:{templates_fingerprint(*TEMPLATES)}"
+    # The slug is hashed: whatever a URL carries, the key stays short enough for every cache backend.
+    slug_hash = hashlib.blake2b(slug.encode(), digest_size=12).hexdigest()
+    return f"article-page:v2:{slug_hash}:{page}:{layout_key()}:{templates_fingerprint(*TEMPLATES)}"
 
 
 def personalise(request, article_id, content):

@@ -183,7 +183,7 @@ def layout_key():
 
 def _section_key(article, page, accepts_replies):
     fingerprint = templates_fingerprint("comments/section.html", "comments/thread.html", "comments/pages.html")
-    return (f"replies:{article.pk}:{page_version(article.pk)}:{article.slug}:{page}:{layout_key()}:"
+    return (f"replies:{article.pk}:{page_version(article.pk)}:{page}:{layout_key()}:"
             f"{int(accepts_replies)}:{fingerprint}")
 
 
