@@ -35,10 +35,14 @@ class Article(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
         from comments.threads import pages_changed_on_commit
 
-        pages_changed_on_commit([self.pk])  # its cached pages show the title, text and open state
+        # Its cached pages show the title, text and open state, under the old slug too.
+        old_slug = None if self._state.adding else Article.objects.filter(pk=self.pk).values_list(
+            "slug", flat=True
+        ).first()
+        super().save(*args, **kwargs)
+        pages_changed_on_commit(slugs={self.slug, old_slug} - {None})
 
     def get_absolute_url(self):
         return reverse("article", kwargs={"slug": self.slug})

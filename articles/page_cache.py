@@ -5,9 +5,10 @@ reply awaiting moderation, no message to show, no reply form opened under a
 reply. They all get the same HTML but for two values per reader, the CSRF token
 and the reply form's signed timestamp, so the page is cached whole with
 placeholders for those two and served without touching the database beyond
-the shared cache. It lives under the article's page version
-(comments.threads.page_version), which every change to the article or its
-published replies replaces, and is dropped when replies close by age.
+the shared cache: the page and its article's version come in one cache read.
+It lives under that version (comments.threads.page_version), which every change
+to the article or its published replies replaces, and is dropped when replies
+close by age.
 """
 
 import hashlib
@@ -23,7 +24,7 @@ from django.utils import timezone
 
 from comments.http import OWN_REPLIES_COOKIE
 from comments.moderation import form_token
-from comments.threads import CSRF_PLACEHOLDER, MAX_CACHED_PAGE, layout_key, page_version, templates_fingerprint
+from comments.threads import CSRF_PLACEHOLDER, MAX_CACHED_PAGE, layout_key, templates_fingerprint, version_key
 
 from .models import Article
 
@@ -65,10 +66,11 @@ def personalise(request, article_id, content):
 
 
 def get(request, slug, page):
-    entry = cache.get(_key(slug, page))
+    found = cache.get_many([_key(slug, page), version_key(slug)])
+    entry = found.get(_key(slug, page))
     if entry is None or timezone.now() >= entry["valid_until"]:
         return None
-    if entry["version"] != page_version(entry["article_id"]):
+    if entry["version"] != found.get(version_key(slug)):
         return None
     return personalise(request, entry["article_id"], entry["content"])
 

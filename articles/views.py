@@ -22,7 +22,7 @@ def article_detail(request, slug):
     article = get_object_or_404(Article.objects.published(), slug=slug)
     if shared_page is None:
         return render_article(request, article, CommentForm(article=article))
-    version = page_version(article.pk)
+    version = page_version(article.slug)
     form = CommentForm(article=article, initial={"token": page_cache.FORM_TOKEN_PLACEHOLDER})
     content = render_article(request, article, form, csrf_token=CSRF_PLACEHOLDER).content
     page_cache.store(slug, shared_page, article, version, content)

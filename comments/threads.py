@@ -144,21 +144,28 @@ CSRF_PLACEHOLDER = "__csrf_token_for_this_reader__"
 MAX_CACHED_PAGE = 1000
 
 
-def _version_key(article_id):
-    return f"replies-version:{article_id}"
+def version_key(slug):
+    """Versions are kept by slug, so a cached page and its version come in one cache read."""
+    return f"pages-version:{hashlib.blake2b(slug.encode(), digest_size=12).hexdigest()}"
 
 
-def pages_changed(article_ids):
-    """Invalidate every cached page of these articles."""
-    cache.set_many({_version_key(pk): time.time_ns() for pk in set(article_ids)}, timeout=None)
+def pages_changed(article_ids=(), slugs=()):
+    """Invalidate every cached page of these articles (by id or slug); returns their slugs."""
+    from articles.models import Article
+
+    slugs = set(slugs)
+    if article_ids:
+        slugs |= set(Article.objects.filter(pk__in=set(article_ids)).values_list("slug", flat=True))
+    cache.set_many({version_key(slug): time.time_ns() for slug in slugs}, timeout=None)
+    return slugs
 
 
-def pages_changed_on_commit(article_ids):
+def pages_changed_on_commit(article_ids=(), slugs=()):
     """Invalidate now, so this transaction's own reads are fresh, and again after commit,
-    so a reader who rendered the old state meanwhile cannot have cached it under the new version."""
-    article_ids = set(article_ids)
-    pages_changed(article_ids)
-    transaction.on_commit(lambda: pages_changed(article_ids))
+    so a reader who rendered the old state meanwhile cannot have cached it under the new version.
+    Slugs are looked up now: after a deletion commits there is nothing left to look up."""
+    slugs = pages_changed(article_ids, slugs)
+    transaction.on_commit(lambda: pages_changed(slugs=slugs))
 
 
 @functools.cache
@@ -168,12 +175,12 @@ def templates_fingerprint(*names):
     return hashlib.blake2b(sources.encode(), digest_size=6).hexdigest()
 
 
-def page_version(article_id):
+def page_version(slug):
     """The current cache version of the article's pages."""
-    version = cache.get(_version_key(article_id))
+    version = cache.get(version_key(slug))
     if version is None:
-        cache.add(_version_key(article_id), time.time_ns(), timeout=None)
-        version = cache.get(_version_key(article_id))
+        cache.add(version_key(slug), time.time_ns(), timeout=None)
+        version = cache.get(version_key(slug))
     return version
 
 
@@ -183,7 +190,7 @@ def layout_key():
 
 def _section_key(article, page, accepts_replies):
     fingerprint = templates_fingerprint("comments/section.html", "comments/thread.html", "comments/pages.html")
-    return (f"replies:{article.pk}:{page_version(article.pk)}:{page}:{layout_key()}:"
+    return (f"replies:{article.pk}:{page_version(article.slug)}:{page}:{layout_key()}:"
             f"{int(accepts_replies)}:{fingerprint}")
 
 

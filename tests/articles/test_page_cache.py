@@ -93,3 +93,19 @@ def test_deleting_in_the_admin_reaches_the_shared_copy(client, admin_user, artic
     assert Client().get(article.get_absolute_url()).status_code == 404
     reborn = make_article(slug=article.slug, title="A new story under the old address")
     assert "A new story" in Client().get(reborn.get_absolute_url()).content.decode()
+
+
+def test_a_new_slug_leaves_no_page_at_the_old_address(client, article):
+    old_url = article.get_absolute_url()
+    assert client.get(old_url).status_code == 200
+    article.slug = "storm-harbour-renamed"
+    article.save()
+    assert Client().get(old_url).status_code == 404
+    assert Client().get(article.get_absolute_url()).status_code == 200
+
+
+def test_a_cached_page_is_one_cache_read(client, article, make_comment, django_assert_max_num_queries):
+    make_comment()
+    client.get(article.get_absolute_url())
+    with django_assert_max_num_queries(1):  # the database cache's get_many; none with Redis
+        assert client.get(article.get_absolute_url()).status_code == 200
