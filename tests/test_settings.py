@@ -48,7 +48,7 @@ def test_database_and_cache_urls_switch_to_postgres_and_redis():
     loaded = settings_with(DATABASE_URL="postgres://u:p@db.example:5432/news", REDIS_URL="redis://r:6379/1")
     assert loaded["db"]["ENGINE"] == "django.db.backends.postgresql"
     assert loaded["db"]["NAME"] == "news" and loaded["db"]["HOST"] == "db.example"
-    assert loaded["cache"] == "django.core.cache.backends.redis.RedisCache"
+    assert loaded["cache"] == "newsroom.cache.ReusingRedisCache"
 
 
 def test_environment_sets_debug_and_hosts():
@@ -64,3 +64,12 @@ def test_production_without_a_secret_key_refuses_to_start():
         env={"PATH": os.environ["PATH"], "DJANGO_SETTINGS_MODULE": "newsroom.settings", "DJANGO_DEBUG": "0"},
     )
     assert result.returncode != 0 and "DJANGO_SECRET_KEY" in result.stderr
+
+
+def test_the_redis_cache_reuses_one_client_per_pool():
+    from newsroom.cache import ReusingRedisCache
+
+    cache = ReusingRedisCache("redis://127.0.0.1:6379/0", {})
+    client = cache._cache.get_client(write=True)  # builds the client; connects only when used
+    assert cache._cache.get_client("any-key", write=True) is client
+    assert cache._cache.get_client(write=False) is client  # one server: one pool for reads and writes
