@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.db.models import Count, Q
 
+from comments.admin_privacy import FilterLookupsOnly
 from comments.models import Status
 from comments.threads import pages_changed_on_commit
 
@@ -8,7 +9,7 @@ from .models import Article
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(FilterLookupsOnly, admin.ModelAdmin):
     list_display = ["title", "published_at", "comments_open", "moderation_mode", "approved", "pending"]
     list_editable = ["comments_open", "moderation_mode"]
     list_filter = ["comments_open", "moderation_mode"]

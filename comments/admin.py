@@ -11,18 +11,22 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
 
 from . import privacy
-from .admin_privacy import PersonalDataActions
+from .admin_privacy import EMAIL_PERMISSION, FilterLookupsOnly, PersonalDataActions
 from .models import Comment, Flag, ListEntry, ModerationEvent, ModerationQueue, Status
 from .threads import pages_changed_on_commit
 
-EMAIL_PERMISSION = "comments.view_commenter_email"
 MODERATE_PERMISSION = "comments.moderate_comment"
 
 
 def can_moderate(request):
     return request.user.has_perm(MODERATE_PERMISSION)
+
+
+def may_see_addresses(request):
+    return request.user.has_perm(EMAIL_PERMISSION)
 
 
 class ModeratorsMayView:
@@ -74,9 +78,11 @@ class ReportedFilter(admin.SimpleListFilter):
     parameter_name = "reported"
 
     def lookups(self, request, model_admin):
-        return [("yes", "Reported"), ("no", "Not reported")]
+        return [("open", _("Reported, published or waiting")), ("yes", _("Reported")), ("no", _("Not reported"))]
 
     def queryset(self, request, queryset):
+        if self.value() == "open":
+            return queryset.reported_open()
         if self.value() == "yes":
             return queryset.filter(Exists(Flag.objects.filter(comment=OuterRef("pk"))))
         if self.value() == "no":
@@ -141,7 +147,7 @@ class ReplyChangeList(ChangeList):
 
 
 @admin.register(Comment)
-class CommentAdmin(PersonalDataActions, ModeratorsMayView, admin.ModelAdmin):
+class CommentAdmin(FilterLookupsOnly, PersonalDataActions, ModeratorsMayView, admin.ModelAdmin):
     list_display = [
         "excerpt", "article", "name", "masked_email", "status", "reason_summary", "report_count",
         "history", "created_at",
@@ -150,7 +156,6 @@ class CommentAdmin(PersonalDataActions, ModeratorsMayView, admin.ModelAdmin):
     # The article is printed on every row: one JOIN instead of a query per row.
     list_select_related = ["article"]
     search_fields = ["name", "body"]
-    search_help_text = "Name or text; a full email address finds that commenter's replies."
     actions = ["approve", "reject", "mark_spam", "ban_commenter"]
     list_per_page = 50
     # Django counts the whole table for "N total" on every load: the slowest query
@@ -161,28 +166,47 @@ class CommentAdmin(PersonalDataActions, ModeratorsMayView, admin.ModelAdmin):
     change_list_template = "admin/comments/comment/change_list.html"
     readonly_fields = [
         "article", "in_reply_to", "name", "masked_email", "email", "website", "status", "reason_summary",
-        "rendered", "created_at", "moderated_at", "moderated_by", "ip_address", "user_agent",
+        "rendered", "created_at", "moderated_at", "moderated_by", "ip_address", "masked_ip", "user_agent",
+        "masked_user_agent",
     ]
 
     def get_fields(self, request, obj=None):
-        email = "email" if request.user.has_perm(EMAIL_PERMISSION) else "masked_email"
+        if may_see_addresses(request):
+            personal = ["email", "ip_address", "user_agent"]
+        else:
+            personal = ["masked_email", "masked_ip", "masked_user_agent"]
         return [
-            "article", "in_reply_to", "name", email, "website", "status", "reason_summary", "rendered",
-            "body", "created_at", "moderated_at", "moderated_by", "ip_address", "user_agent",
+            "article", "in_reply_to", "name", personal[0], "website", "status", "reason_summary", "rendered",
+            "body", "created_at", "moderated_at", "moderated_by", *personal[1:],
         ]
+
+    def get_changelist_instance(self, request):
+        changelist = super().get_changelist_instance(request)
+        changelist.search_help_text = (
+            _("Name or text; a full email address finds that commenter's replies.")
+            if may_see_addresses(request) else _("Name or text.")
+        )
+        return changelist
 
     def get_changelist(self, request, **kwargs):
         return ReplyChangeList
 
     def get_search_results(self, request, queryset, search_term):
         term = search_term.strip()
-        try:
-            validate_email(term)
-        except ValidationError:
-            return super().get_search_results(request, queryset, search_term)
-        # An address: the digest index finds that commenter at once, where a LIKE
-        # over every name and body reads the whole table (0.5 s at 100,000 replies).
-        return queryset.filter(email_digest=privacy.email_digest(term)), False
+        # Finding replies by address answers "did this address comment?": only for those
+        # who may see addresses anyway. Everyone else searches names and text, and an
+        # address matches nothing there, whoever wrote it. The same method serves the
+        # admin's autocomplete, so it cannot be asked either.
+        if may_see_addresses(request) and "\x00" not in term:
+            try:
+                validate_email(term)
+            except ValidationError:
+                pass
+            else:
+                # The digest index finds that commenter at once, where a LIKE over every
+                # name and body reads the whole table (0.5 s at 100,000 replies).
+                return queryset.filter(email_digest=privacy.email_digest(term)), False
+        return super().get_search_results(request, queryset, search_term)
 
     def changelist_view(self, request, extra_context=None):
         counts = dict(
@@ -191,9 +215,7 @@ class CommentAdmin(PersonalDataActions, ModeratorsMayView, admin.ModelAdmin):
         extra_context = {
             **(extra_context or {}),
             "status_counts": [(value, label, counts.get(value, 0)) for value, label in Status.choices],
-            "reported_count": Comment.objects.filter(
-                status=Status.APPROVED, flags__isnull=False
-            ).distinct().count(),
+            "reported_count": Comment.objects.reported_open().count(),
         }
         return super().changelist_view(request, extra_context)
 
@@ -221,9 +243,17 @@ class CommentAdmin(PersonalDataActions, ModeratorsMayView, admin.ModelAdmin):
     def excerpt(self, obj):
         return obj.excerpt()
 
-    @admin.display(description="email")
+    @admin.display(description=_("email"))
     def masked_email(self, obj):
         return obj.masked_email
+
+    @admin.display(description=_("IP address"))
+    def masked_ip(self, obj):
+        return privacy.mask_ip(obj.ip_address)
+
+    @admin.display(description=_("user agent"))
+    def masked_user_agent(self, obj):
+        return privacy.mask_user_agent(obj.user_agent)
 
     @admin.display(description="reasons")
     def reason_summary(self, obj):
@@ -335,12 +365,25 @@ class ListEntryForm(forms.ModelForm):
             try:
                 ipaddress.ip_network(data.get("value", ""), strict=False)
             except ValueError:
-                self.add_error("value", "Enter an IP address or a network such as 203.0.113.0/24.")
+                self.add_error("value", _("Enter an IP address or a network such as 203.0.113.0/24."))
         return data
+
+    def validate_unique(self):
+        # Compare the value as it will be stored (lower-cased, or digested for a commenter),
+        # not as typed. A commenter already listed is not an error: saying so would tell
+        # whoever typed an address that its owner was banned before. The admin saves it
+        # as a fresh entry over the old one (ListEntryAdmin.save_model).
+        entry = self.instance
+        entry.normalise()
+        if entry.kind == ListEntry.Kind.COMMENTER:
+            return
+        duplicate = ListEntry.objects.filter(kind=entry.kind, action=entry.action, value=entry.value)
+        if duplicate.exclude(pk=entry.pk).exists():
+            self.add_error("value", _("This entry is already on the list."))
 
 
 @admin.register(ListEntry)
-class ListEntryAdmin(ModeratorsMayEdit, admin.ModelAdmin):
+class ListEntryAdmin(FilterLookupsOnly, ModeratorsMayEdit, admin.ModelAdmin):
     form = ListEntryForm
     list_display = ["__str__", "kind", "action", "note", "created_at", "created_by"]
     list_filter = ["kind", "action"]
@@ -356,11 +399,14 @@ class ListEntryAdmin(ModeratorsMayEdit, admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         if not change:
             obj.created_by = request.user
+            # The same commenter listed again replaces the old entry, so adding an address
+            # looks the same whether or not it was listed.
+            ListEntry.objects.filter(kind=obj.kind, action=obj.action, value=obj.value).delete()
         super().save_model(request, obj, form, change)
 
 
 @admin.register(Flag)
-class FlagAdmin(ModeratorsMayView, admin.ModelAdmin):
+class FlagAdmin(FilterLookupsOnly, ModeratorsMayView, admin.ModelAdmin):
     list_display = ["comment", "reason", "note", "created_at"]
     list_filter = ["reason"]
     list_select_related = ["comment__article"]
@@ -369,7 +415,7 @@ class FlagAdmin(ModeratorsMayView, admin.ModelAdmin):
 
 
 @admin.register(ModerationEvent)
-class ModerationEventAdmin(ModeratorsMayView, admin.ModelAdmin):
+class ModerationEventAdmin(FilterLookupsOnly, ModeratorsMayView, admin.ModelAdmin):
     list_display = ["created_at", "comment", "from_status", "to_status", "actor", "reason"]
     list_filter = ["to_status"]
     list_select_related = ["comment__article", "actor"]

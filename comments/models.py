@@ -1,3 +1,4 @@
+import html
 from collections import defaultdict
 
 from django.conf import settings
@@ -64,6 +65,12 @@ class CommentQuerySet(models.QuerySet):
             Q(status=Status.APPROVED)
             | Q(status=Status.PENDING, pk__in=own_ids)
             | Q(status=Status.SPAM, moderated_at=None, pk__in=own_ids)
+        )
+
+    def reported_open(self):
+        """Reported replies no moderator has closed: still published, or sent back to the queue."""
+        return self.filter(
+            Exists(Flag.objects.filter(comment=OuterRef("pk"))), status__in=[Status.APPROVED, Status.PENDING]
         )
 
     def by_email(self, email):
@@ -288,10 +295,11 @@ class Comment(models.Model):
         return [r for r in self.reasons.splitlines() if r]
 
     def excerpt(self, length=80):
+        """Plain text: the tags stripped and entities decoded (callers escape it again as they need)."""
         from django.utils.html import strip_tags
         from django.utils.text import Truncator
 
-        return Truncator(strip_tags(self.body_html)).chars(length)
+        return Truncator(html.unescape(strip_tags(self.body_html))).chars(length)
 
     def attach_to(self, parent):
         """Reply to `parent`, or to its deepest ancestor within COMMENTS_THREAD_DEPTH."""
@@ -444,13 +452,19 @@ class ListEntry(models.Model):
         ]
 
     def __str__(self):
-        shown = "commenter " + privacy.commenter_id(self.value) if self.kind == self.Kind.COMMENTER else self.value
+        # Not even the opaque commenter id: matched against the ids the moderation API
+        # shows, it would confirm an address typed into a new entry.
+        shown = f"commenter entry #{self.pk}" if self.kind == self.Kind.COMMENTER else self.value
         return f"{self.get_action_display()}: {shown}"
 
     def save(self, *args, **kwargs):
+        self.normalise()
+        super().save(*args, **kwargs)
+
+    def normalise(self):
+        """The value as stored: trimmed, lower-cased, and for a commenter only the digest of the address."""
         self.value = self.value.strip()
         if self.kind == self.Kind.COMMENTER and "@" in self.value:
             self.value = privacy.email_digest(self.value)  # the address itself is never kept
         elif self.kind in (self.Kind.WORD, self.Kind.DOMAIN):
             self.value = self.value.lower()
-        super().save(*args, **kwargs)

@@ -24,7 +24,6 @@ With COMMENTS_CONFIRM_EMAIL a new commenter's held reply stays out of the queue
 until they follow a signed link that expires after COMMENTS_CONFIRM_MAX_AGE.
 """
 
-import html
 import logging
 
 from django.conf import settings
@@ -67,7 +66,7 @@ def _send(messages, what):
 
 
 def _excerpt(reply, length=200):
-    return html.unescape(reply.excerpt(length))
+    return reply.excerpt(length)
 
 
 def reply_stored(comment):

@@ -7,6 +7,8 @@ without the key, unlike a plain or unsalted hash that a dictionary reverses.
 """
 
 import hmac
+import ipaddress
+import re
 from hashlib import sha256
 
 from django.conf import settings
@@ -43,3 +45,22 @@ def mask_email(email):
     if not dot:
         return f"{local[0]}{MASK}@{domain[0]}{MASK}"
     return f"{local[0]}{MASK}@{host[0]}{MASK}.{tld}"
+
+
+def mask_ip(address):
+    """'203.0.113.7' -> '203.0.113.x'; IPv6 keeps its /48: enough to see a shared network."""
+    if not address:
+        return ""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return MASK
+    if ip.version == 4:
+        return address.rsplit(".", 1)[0] + ".x"
+    return str(ipaddress.ip_network(f"{ip}/48", strict=False).network_address).rstrip(":") + "::x"
+
+
+def mask_user_agent(user_agent):
+    """The products a browser names, without versions or platform details: 'Mozilla AppleWebKit Chrome Safari'."""
+    products = re.findall(r"([A-Za-z][A-Za-z-]{1,30})/[0-9]", user_agent or "")
+    return " ".join(dict.fromkeys(products)) or (MASK if user_agent else "")

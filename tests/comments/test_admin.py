@@ -54,12 +54,19 @@ def test_reveal_permission_shows_email_on_change_page_alone(client, make_user, m
     assert "jane.secret" not in client.get(changelist()).content.decode()
 
 
-def test_search_by_exact_email_uses_the_digest(moderator_client, make_comment):
+def test_search_by_exact_email_uses_the_digest_for_those_who_may_see_addresses(client, make_user, make_comment):
     mine = make_comment(email="Jane.Secret@Example.com", body="Mine")
     make_comment(email="other@example.com", body="Theirs")
-    html = moderator_client.get(changelist(), {"q": "jane.secret@example.com"}).content.decode()
+    client.force_login(make_user("comments.moderate_comment", "comments.view_commenter_email"))
+    html = client.get(changelist(), {"q": "jane.secret@example.com"}).content.decode()
     assert f"/comments/comment/{mine.pk}/change/" in html
     assert "Theirs" not in html
+
+
+def test_search_by_email_finds_nothing_without_the_reveal_permission(moderator_client, make_comment):
+    mine = make_comment(email="jane.secret@example.com", body="Mine")
+    html = moderator_client.get(changelist(), {"q": "jane.secret@example.com"}).content.decode()
+    assert f"/comments/comment/{mine.pk}/change/" not in html
 
 
 @pytest.mark.parametrize(
