@@ -1,10 +1,11 @@
 from django.core.validators import validate_slug
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
 from rest_framework import viewsets
 from rest_framework.exceptions import NotFound
 
-from comments.models import Status
+from comments.models import Comment
 from newsroom.api import RETRY_AFTER, SLUG, errors
 
 from .models import Article
@@ -61,8 +62,10 @@ class ArticleViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         slug = self.kwargs.get("slug")
         articles = Article.objects.published() if slug is None else published_articles(slug)
+        # Published replies as the page counts them: not those under a hidden parent.
+        public = Comment.objects.public().filter(article=OuterRef("pk")).order_by()
         articles = articles.annotate(
-            comment_count=Count("comments", filter=Q(comments__status=Status.APPROVED))
+            comment_count=Coalesce(Subquery(public.values("article").annotate(n=Count("pk")).values("n")), 0)
         )
         return articles.defer("body") if self.action == "list" else articles
 

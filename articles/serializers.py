@@ -13,7 +13,7 @@ class ArticleSummarySerializer(serializers.ModelSerializer):
         source="accepts_replies", read_only=True,
         help_text="Whether a reply posted now would be accepted (open, and not closed by age).",
     )
-    comment_count = serializers.IntegerField(read_only=True, help_text="Approved replies.")
+    comment_count = serializers.IntegerField(read_only=True, help_text="Published replies, as the article page counts them.")
 
     class Meta:
         model = Article

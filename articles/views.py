@@ -61,4 +61,4 @@ def render_article(request, article, form, *, status=200, csrf_token=None):
 def _approved_reply(article, pk):
     if not re.fullmatch(r"[0-9]{1,18}", str(pk or "")):
         return None
-    return Comment.objects.for_article(article).approved().only("pk", "name").filter(pk=pk).first()
+    return Comment.objects.for_article(article).public().only("pk", "name").filter(pk=pk).first()

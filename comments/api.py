@@ -150,10 +150,10 @@ class ArticleReplyViewSet(viewsets.GenericViewSet):
         return get_object_or_404(published_articles(self.kwargs["slug"]))
 
     def get_queryset(self):
-        return Comment.objects.for_article(self.article).approved()
+        return Comment.objects.for_article(self.article).public()
 
     def list(self, request, slug):
-        # A list, as the page shows it: replies whose parent is not shown are left out.
+        # A list in thread order, as the page shows it.
         page = self.paginate_queryset(self.get_queryset().shown())
         return self.get_paginated_response(ReplySerializer(page, many=True).data)
 
@@ -193,7 +193,7 @@ class ArticleReplyViewSet(viewsets.GenericViewSet):
 class ReplyViewSet(viewsets.GenericViewSet):
     """Readers' actions on one published reply."""
 
-    queryset = Comment.objects.approved()
+    queryset = Comment.objects.public()
     serializer_class = FlagSerializer
     throttle_scope = "report"
     lookup_value_regex = r"[^/]+"

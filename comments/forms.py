@@ -37,7 +37,9 @@ class CommentForm(forms.Form):
         parent_id = self.cleaned_data.get("parent")
         if parent_id is None:
             return None
-        parent = Comment.objects.filter(pk=parent_id, article=self.article).first()
+        # Checked before the reply is attached to an ancestor within the depth limit, so a
+        # hidden reply answers exactly like one that does not exist.
+        parent = Comment.objects.for_article(self.article).public().filter(pk=parent_id).first()
         if parent is None:
             raise forms.ValidationError("The reply you are answering does not exist on this article.")
         return parent

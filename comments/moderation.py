@@ -104,7 +104,7 @@ def replies_closed(sub):
 
 def parent_not_approved(sub):
     parent = sub.comment.parent
-    if parent and (parent.article_id != sub.comment.article_id or parent.status != Status.APPROVED):
+    if parent and not Comment.objects.for_article(sub.comment.article_id).public().filter(pk=parent.pk).exists():
         return Verdict(
             REFUSE, "refused: parent not approved",
             "The reply you are answering does not exist on this article.",

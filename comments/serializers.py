@@ -65,7 +65,7 @@ class NewReplySerializer(serializers.ModelSerializer):
         fields = super().get_fields()
         article = self.context.get("article")
         if article is not None:
-            fields["parent"].queryset = Comment.objects.for_article(article).approved()
+            fields["parent"].queryset = Comment.objects.for_article(article).public()
         return fields
 
     @extend_schema_field(serializers.ChoiceField(choices=[Status.PENDING, Status.APPROVED]))

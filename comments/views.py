@@ -40,7 +40,7 @@ def post_comment(request, slug):
 
 @require_POST
 def report_comment(request, pk):
-    comment = get_object_or_404(Comment.objects.approved().select_related("article"), pk=pk)
+    comment = get_object_or_404(Comment.objects.public().select_related("article"), pk=pk)
     if over_rate(request, "report"):
         return HttpResponse("Too many reports from your address; please try again later.",
                             status=429, content_type="text/plain")
