@@ -1,6 +1,7 @@
 import re
 
 from django.shortcuts import get_object_or_404, render
+from django.utils.cache import patch_cache_control
 
 from comments.forms import CommentForm
 from comments.http import own_reply_ids
@@ -55,7 +56,12 @@ def render_article(request, article, form, *, status=200, csrf_token=None):
     }
     if csrf_token:
         context["csrf_token"] = csrf_token
-    return render(request, "articles/article_detail.html", context, status=status)
+    response = render(request, "articles/article_detail.html", context, status=status)
+    if not csrf_token:
+        # This reader's own page (their reply awaiting moderation, a message, an open form):
+        # no shared cache may keep it and hand it to someone else.
+        patch_cache_control(response, private=True, no_store=True)
+    return response
 
 
 def _approved_reply(article, pk):

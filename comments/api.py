@@ -24,7 +24,7 @@ from rest_framework.settings import api_settings
 from articles.api import published_articles
 from newsroom.api import REPLY_ID, RETRY_AFTER, SLUG, DetailSerializer, errors
 
-from .http import client_ip, reporter_key, user_agent
+from .http import client_ip, remember_own_reply, reporter_key, sender_proofs, user_agent
 from .models import Comment, Status
 from .moderation import Refused
 from .permissions import CanModerate
@@ -162,12 +162,17 @@ class ArticleReplyViewSet(viewsets.GenericViewSet):
         serializer.is_valid(raise_exception=True)
         try:
             comment = Comment.objects.submit(
-                serializer.submission(ip_address=client_ip(request), user_agent=user_agent(request))
+                serializer.submission(
+                    ip_address=client_ip(request), user_agent=user_agent(request), proofs=sender_proofs(request)
+                )
             )
         except Refused as refused:
             raise refusal(refused.verdict) from None
         serializer.instance = comment
-        return Response(serializer.data, status=status.HTTP_201_CREATED)
+        response = Response(serializer.data, status=status.HTTP_201_CREATED)
+        # A browser client proves its own replies the way the page's form does.
+        remember_own_reply(request, response, comment)
+        return response
 
 
 @extend_schema_view(

@@ -4,12 +4,13 @@ from django.core.validators import URLValidator
 from .models import Comment, Flag
 from .moderation import Submission, form_token
 from .sanitize import render_reply
+from .validators import validate_one_line
 
 EMPTY_REPLY = "Your reply has no text once formatting is removed. Please write something."
 
 
 class CommentForm(forms.Form):
-    name = forms.CharField(label="Name", max_length=100)
+    name = forms.CharField(label="Name", max_length=100, validators=[validate_one_line])
     email = forms.EmailField(label="Email", max_length=254)
     website = forms.URLField(
         label="Website", max_length=200, required=False, assume_scheme="https",
@@ -44,14 +45,14 @@ class CommentForm(forms.Form):
             raise forms.ValidationError("The reply you are answering does not exist on this article.")
         return parent
 
-    def submission(self, *, ip_address, user_agent):
+    def submission(self, *, ip_address, user_agent, proofs):
         data = self.cleaned_data
         comment = Comment(
             article=self.article, name=data["name"], email=data["email"], website=data["website"],
             body=data["body"], notify=data["notify"], ip_address=ip_address, user_agent=user_agent[:300],
         )
         comment.attach_to(data["parent"])
-        return Submission(comment, form_token=data["token"] or "", honeypot=data["nickname"])
+        return Submission(comment, form_token=data["token"] or "", honeypot=data["nickname"], **proofs)
 
 
 class ReportForm(forms.Form):

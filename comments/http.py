@@ -11,6 +11,9 @@ from . import privacy
 OWN_REPLIES_COOKIE = "own_replies"
 _OWN_REPLIES_SALT = "comments.own-replies"
 _OWN_REPLIES_KEPT = 20
+PROVEN_COOKIE = "confirmed_commenters"
+_PROVEN_SALT = "comments.confirmed-commenters"
+_COOKIE_AGE = 30 * 24 * 3600
 
 
 class HttpResponseSeeOther(HttpResponseRedirect):
@@ -30,21 +33,39 @@ def user_agent(request):
     return request.META.get("HTTP_USER_AGENT", "")[:300]
 
 
+def _signed_list(request, name, salt):
+    return request.get_signed_cookie(name, default="", salt=salt, max_age=_COOKIE_AGE).split(",")
+
+
+def _set_signed_list(response, name, salt, values):
+    response.set_signed_cookie(
+        name, ",".join(map(str, values[-_OWN_REPLIES_KEPT:])), salt=salt,
+        max_age=_COOKIE_AGE, httponly=True, samesite="Lax", secure=settings.SESSION_COOKIE_SECURE,
+    )
+
+
 def own_reply_ids(request):
     """Ids of the replies this browser posted, from a signed cookie (no session needed)."""
-    value = request.get_signed_cookie(
-        OWN_REPLIES_COOKIE, default="", salt=_OWN_REPLIES_SALT, max_age=30 * 24 * 3600
-    )
-    return [int(i) for i in value.split(",") if i.isdigit()]
+    return [int(i) for i in _signed_list(request, OWN_REPLIES_COOKIE, _OWN_REPLIES_SALT) if i.isascii() and i.isdigit()]
 
 
 def remember_own_reply(request, response, comment):
-    ids = [*own_reply_ids(request), comment.pk][-_OWN_REPLIES_KEPT:]
-    response.set_signed_cookie(
-        OWN_REPLIES_COOKIE, ",".join(map(str, ids)), salt=_OWN_REPLIES_SALT,
-        max_age=30 * 24 * 3600, httponly=True, samesite="Lax",
-        secure=settings.SESSION_COOKIE_SECURE,
-    )
+    _set_signed_list(response, OWN_REPLIES_COOKIE, _OWN_REPLIES_SALT, [*own_reply_ids(request), comment.pk])
+
+
+def proven_commenters(request):
+    """Opaque ids of the commenters whose address this browser confirmed by the emailed link."""
+    return frozenset(filter(None, _signed_list(request, PROVEN_COOKIE, _PROVEN_SALT)))
+
+
+def remember_proven_commenter(request, response, digest):
+    known = [c for c in proven_commenters(request) if c != privacy.commenter_id(digest)]
+    _set_signed_list(response, PROVEN_COOKIE, _PROVEN_SALT, [*known, privacy.commenter_id(digest)])
+
+
+def sender_proofs(request):
+    """What this browser proves about its sender, for moderation.Submission."""
+    return {"own_ids": frozenset(own_reply_ids(request)), "proven_commenters": proven_commenters(request)}
 
 
 def reporter_key(request):

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from . import privacy
 from .sanitize import render_reply
+from .validators import validate_one_line
 
 
 def _pages_changed(article_ids):
@@ -157,7 +158,7 @@ class CommentManager(models.Manager.from_queryset(CommentQuerySet)):
         Raises moderation.Refused (nothing stored) when a rule refuses it.
         """
         from . import notifications
-        from .moderation import judge
+        from .moderation import judge, lock_sender
 
         comment = submission.comment
         comment.render()
@@ -165,6 +166,7 @@ class CommentManager(models.Manager.from_queryset(CommentQuerySet)):
         # (IMMEDIATE) concurrent posters queue here, so flood and duplicate
         # checks see each other's replies.
         with transaction.atomic():
+            lock_sender(comment)
             judgement = judge(submission)
             comment.status = judgement.status
             comment.reasons = "\n".join(judgement.reasons)
@@ -193,7 +195,7 @@ class Comment(models.Model):
     depth = models.PositiveSmallIntegerField(default=0, editable=False)
     # "0000000012/0000000031": ancestors' ids, so ORDER BY gives thread order.
     thread_path = models.CharField(max_length=255, blank=True, editable=False)
-    name = models.CharField(max_length=100)
+    name = models.CharField(max_length=100, validators=[validate_one_line])
     email = models.EmailField(max_length=254, blank=True)
     email_digest = models.CharField(max_length=64, blank=True, editable=False)
     website = models.URLField(max_length=200, blank=True)

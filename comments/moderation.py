@@ -18,6 +18,7 @@ settings on every call, so they can change without a redeploy of this module.
 import ipaddress
 import re
 import time
+from hashlib import blake2b
 from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import cached_property
@@ -25,8 +26,10 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core import signing
+from django.db import connection
 from django.utils import timezone
 
+from . import privacy
 from .models import Comment, ListEntry, Status, VerifiedEmail
 from .sanitize import count_links
 
@@ -62,12 +65,26 @@ class Submission:
 
     ``form_token`` is None for clients without the HTML form (API, imports):
     the form-timing rules do not apply to them.
+
+    ``own_ids`` and ``proven_commenters`` are what the sender's browser proves
+    (signed cookies): the replies it posted, and the commenters whose address it
+    confirmed by following the emailed link. A typed address proves nothing:
+    anyone can type a regular's. So the rules that could tell a sender whether
+    the address they typed matches someone's earlier reply (duplicate, flood,
+    trusted mode) speak only about replies this browser proves are its own, and
+    otherwise answer exactly as for any other reply.
     """
 
     comment: Comment
     form_token: str | None = None
     honeypot: str = ""
     now: float = field(default_factory=time.time)
+    own_ids: frozenset = frozenset()
+    proven_commenters: frozenset = frozenset()
+
+    def proves(self, digest):
+        """Whether this browser confirmed the address with this digest."""
+        return bool(digest) and privacy.commenter_id(digest) in self.proven_commenters
 
     @cached_property
     def list_entries(self):
@@ -126,33 +143,59 @@ def form_expired(sub):
 
 
 def flood(sub):
+    """WordPress's flood check, per commenter, with a larger allowance per IP address.
+
+    A commenter whose browser posted within COMMENTS_FLOOD_INTERVAL is refused;
+    an address shared by many readers (an office, a mobile network) is refused
+    only past COMMENTS_FLOOD_IP_ALLOWANCE replies in the interval. The same
+    typed address from another browser is held, not refused: refusing would tell
+    a stranger that the address they typed has just been used.
+    """
     interval = settings.COMMENTS_FLOOD_INTERVAL
     if not interval:
         return None
     c = sub.comment
     since = timezone.now() - timedelta(seconds=interval)
-    same_sender = Comment.objects.filter(email_digest=c.email_digest)
-    if c.ip_address:
-        same_sender = same_sender | Comment.objects.filter(ip_address=c.ip_address)
-    last = same_sender.filter(created_at__gt=since).order_by("-created_at").values_list(
+    recent = Comment.objects.filter(created_at__gt=since).order_by("-created_at").values_list(
         "created_at", flat=True
-    ).first()
-    if last:
-        wait = max(1, int((last - since).total_seconds()) + 1)
+    )
+    from_ip = list(recent.filter(ip_address=c.ip_address)[: settings.COMMENTS_FLOOD_IP_ALLOWANCE]) if (
+        c.ip_address
+    ) else []
+    own = recent.filter(pk__in=sub.own_ids).first() if sub.own_ids else None
+    if own or len(from_ip) >= settings.COMMENTS_FLOOD_IP_ALLOWANCE:
+        oldest_that_counts = own or from_ip[-1]
+        wait = max(1, int((oldest_that_counts - since).total_seconds()) + 1)
         return Verdict(
             REFUSE, "refused: flood",
             f"You are posting replies too quickly. Please wait {wait} seconds and try again.",
             429, retry_after=wait,
         )
+    if c.email_digest and recent.filter(email_digest=c.email_digest).exists():
+        return Verdict(HOLD, "held: another reply from this commenter moments ago, from another browser")
 
 
 def duplicate(sub):
+    """The same text again on the same article: a double click, a resend, a copy-paste wave.
+
+    Refused when this browser posted the first copy, or the same IP address did
+    within COMMENTS_DUPLICATE_SECONDS; a copy from anywhere else is held. The
+    address typed plays no part: comparing it would answer "is this who wrote
+    that published reply?" for anyone who copies the text and guesses.
+    """
     c = sub.comment
-    if Comment.objects.filter(article_id=c.article_id, email_digest=c.email_digest, body=c.body).exists():
+    copies = Comment.objects.filter(article_id=c.article_id, body=c.body)
+    recent = timezone.now() - timedelta(seconds=settings.COMMENTS_DUPLICATE_SECONDS)
+    same_sender = copies.filter(pk__in=sub.own_ids) if sub.own_ids else copies.none()
+    if c.ip_address:
+        same_sender |= copies.filter(ip_address=c.ip_address, created_at__gte=recent)
+    if same_sender.exists():
         return Verdict(
             REFUSE, "refused: duplicate",
             "Duplicate reply: it looks as though you've already said that.",
         )
+    if copies.filter(created_at__gte=recent).exists():
+        return Verdict(HOLD, "held: the same text as another recent reply")
 
 
 def honeypot(sub):
@@ -221,11 +264,14 @@ def trusted_commenter(sub):
     c = sub.comment
     if c.article.moderation_mode != c.article.ModerationMode.TRUSTED:
         return None
-    # With COMMENTS_CONFIRM_EMAIL only a confirmed address is trusted: anyone can
-    # type a regular's address and name, only its owner can follow the link.
+    # Anyone can type a regular's name and address: trust follows proof instead, an
+    # approved reply this browser posted, or the address confirmed in this browser.
     if VerifiedEmail.objects.confirmation_needed(c.email_digest):
         return None
-    if Comment.objects.approved().filter(email_digest=c.email_digest, name__iexact=c.name).exists():
+    earlier = Comment.objects.approved().filter(email_digest=c.email_digest, name__iexact=c.name)
+    if not sub.proves(c.email_digest):
+        earlier = earlier.filter(pk__in=sub.own_ids)
+    if c.email_digest and earlier.exists():
         return Verdict(APPROVE, "trusted commenter")
 
 
@@ -243,6 +289,25 @@ RULES = [
     too_many_links,
     trusted_commenter,
 ]
+
+
+def lock_sender(comment):
+    """Serialise one sender's checks and insert until the transaction ends.
+
+    Flood and duplicate checks read earlier replies, so two simultaneous posts
+    must not both check before either is stored. SQLite's IMMEDIATE transactions
+    already queue every writer; PostgreSQL takes a transaction-level advisory lock
+    per commenter and per IP address, in a fixed order so two senders never deadlock.
+    """
+    if connection.vendor != "postgresql":
+        return
+    names = [f"commenter:{comment.email_digest}", f"ip:{comment.ip_address}"]
+    keys = sorted(
+        int.from_bytes(blake2b(name.encode(), digest_size=8).digest(), "big", signed=True) for name in names
+    )
+    with connection.cursor() as cursor:
+        for key in keys:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
 
 
 def judge(sub, rules=None):

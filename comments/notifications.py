@@ -18,10 +18,17 @@ mail server fails, the replies are unmarked and go out with the next send.
 Follow-ups go to the author of the parent reply, only if they ticked "Notify me"
 and only the first time a reply to them is published. Their address is the
 recipient and nothing else; the one-click unsubscribe link (RFC 8058) carries a
-signed digest, never the address.
+signed, expiring reference to their reply in its query string (which the access
+log leaves out), never the address or its digest.
 
 With COMMENTS_CONFIRM_EMAIL a new commenter's held reply stays out of the queue
-until they follow a signed link that expires after COMMENTS_CONFIRM_MAX_AGE.
+until they follow a signed link that expires after COMMENTS_CONFIRM_MAX_AGE. The
+link confirms that one reply, and the browser that follows it proves the
+address from then on; replies someone else posted with the same address are not
+released with it.
+
+Reader text in every email is quoted line by line ("> ") and names are folded
+onto one line, so nothing a reader typed can pass for the site's own words.
 """
 
 import logging
@@ -32,9 +39,10 @@ from django.core import signing
 from django.core.cache import cache
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils import timezone
 
 from .models import Comment, ModerationEvent, Status, VerifiedEmail
@@ -45,8 +53,8 @@ WINDOW_KEY = "comments:moderators-notified"
 DIGEST_LISTS = 25  # replies listed in one email; the rest are counted
 CONFIRMATION_RESEND_SECONDS = 3600  # one confirmation email per address per hour, whatever a bot posts
 
-_unsubscribe_signer = signing.Signer(salt="comments.unsubscribe")
-_confirm_signer = signing.TimestampSigner(salt="comments.confirm")
+_unsubscribe_signer = signing.TimestampSigner(salt="comments.unsubscribe.v2")
+_confirm_signer = signing.TimestampSigner(salt="comments.confirm.v2")
 
 
 def absolute(path):
@@ -66,7 +74,17 @@ def _send(messages, what):
 
 
 def _excerpt(reply, length=200):
-    return reply.excerpt(length)
+    """The reply's text as a quotation: every line marked, so none reads as ours."""
+    return "\n".join(f"> {line}".rstrip() for line in reply.excerpt(length).splitlines() or [""])
+
+
+def one_line(text):
+    return " ".join(text.split())
+
+
+def link_with_token(url_name, token):
+    # The token rides in the query string, which the access log never records.
+    return absolute(f"{reverse(url_name)}?{urlencode({'token': token})}")
 
 
 def reply_stored(comment):
@@ -132,6 +150,7 @@ def notify_moderators():
         "replies": [
             {
                 "reply": reply,
+                "author": one_line(reply.name),
                 "excerpt": _excerpt(reply),
                 "admin_url": absolute(reply.get_admin_url()),
             }
@@ -151,13 +170,18 @@ def notify_moderators():
 # --- Follow-ups --------------------------------------------------------------------
 
 
-def unsubscribe_token(digest):
-    return _unsubscribe_signer.sign(digest)
+def unsubscribe_token(reply):
+    """An expiring token naming the reply whose author asked for follow-ups."""
+    return _unsubscribe_signer.sign(str(reply.pk))
 
 
 def unsubscribe_digest(token):
-    """The commenter digest in an unsubscribe token; raises signing.BadSignature."""
-    return _unsubscribe_signer.unsign(token)
+    """The commenter digest behind an unsubscribe token; raises signing.BadSignature (expired too)."""
+    pk = _unsubscribe_signer.unsign(token, max_age=settings.COMMENTS_UNSUBSCRIBE_MAX_AGE)
+    digest = Comment.objects.filter(pk=pk).exclude(email_digest="").values_list("email_digest", flat=True).first()
+    if digest is None:
+        raise signing.BadSignature("the reply is gone")
+    return digest
 
 
 def unsubscribe(digest):
@@ -194,9 +218,10 @@ def replies_approved(ids):
 
 def follow_up_message(reply):
     parent = reply.parent
-    unsubscribe_url = absolute(reverse("unsubscribe", args=[unsubscribe_token(parent.email_digest)]))
+    unsubscribe_url = link_with_token("unsubscribe", unsubscribe_token(parent))
     body = render_to_string("comments/email/follow_up.txt", {
         "reply": reply,
+        "author": one_line(reply.name),
         "excerpt": _excerpt(reply),
         "reply_url": absolute(reply.get_absolute_url()),
         "unsubscribe_url": unsubscribe_url,
@@ -214,13 +239,17 @@ def follow_up_message(reply):
 # --- Address confirmation ------------------------------------------------------------
 
 
-def confirmation_token(digest):
-    return _confirm_signer.sign(digest)
+def confirmation_token(reply):
+    return _confirm_signer.sign(str(reply.pk))
 
 
-def confirmed_digest(token):
-    """The digest in a confirmation link; raises signing.SignatureExpired or BadSignature."""
-    return _confirm_signer.unsign(token, max_age=settings.COMMENTS_CONFIRM_MAX_AGE)
+def confirmed_reply(token):
+    """The reply a confirmation link names; raises signing.SignatureExpired or BadSignature."""
+    pk = _confirm_signer.unsign(token, max_age=settings.COMMENTS_CONFIRM_MAX_AGE)
+    reply = Comment.objects.filter(pk=pk).exclude(email_digest="").only("email_digest").first()
+    if reply is None:
+        raise signing.BadSignature("the reply is gone")
+    return reply
 
 
 def send_confirmation(comment):
@@ -230,7 +259,7 @@ def send_confirmation(comment):
     body = render_to_string("comments/email/confirm.txt", {
         "reply": comment,
         "excerpt": _excerpt(comment),
-        "confirm_url": absolute(reverse("confirm_email", args=[confirmation_token(comment.email_digest)])),
+        "confirm_url": link_with_token("confirm_email", confirmation_token(comment)),
         "days": max(1, settings.COMMENTS_CONFIRM_MAX_AGE // 86400),
     })
     subject = " ".join(f"Confirm your reply on “{comment.article.title}”".split())
@@ -241,12 +270,20 @@ def send_confirmation(comment):
     return True
 
 
-def confirm(digest):
-    """Mark the address verified and send its waiting replies to the queue; returns how many."""
+def confirm(reply, own_ids=()):
+    """Mark the address verified and send to the queue the confirmed reply and the replies
+    with that address this browser posted (`own_ids`); returns how many went.
+
+    Others that someone typed the same address on stay out: confirming one's own reply
+    must not vouch for an impersonator's.
+    """
+    digest = reply.email_digest
     with transaction.atomic():
         VerifiedEmail.objects.get_or_create(digest=digest)
-        released = Comment.objects.filter(email_digest=digest).awaiting_confirmation().update(
-            awaiting_confirmation=False
+        released = (
+            Comment.objects.filter(email_digest=digest).awaiting_confirmation()
+            .filter(Q(pk=reply.pk) | Q(pk__in=own_ids))
+            .update(awaiting_confirmation=False)
         )
         if released:
             transaction.on_commit(_notify_moderators_quietly)

@@ -10,6 +10,7 @@ from .forms import EMPTY_REPLY
 from .models import Comment, Flag, Status
 from .moderation import Submission
 from .sanitize import render_reply
+from .validators import validate_one_line
 
 NO_SUCH_PARENT = "The reply you are answering does not exist on this article."
 
@@ -31,7 +32,7 @@ class NewReplySerializer(serializers.ModelSerializer):
 
     # The limits of the page's form; after them Comment.objects.submit() decides, as for the form.
 
-    name = serializers.CharField(max_length=100)
+    name = serializers.CharField(max_length=100, validators=[validate_one_line])
     email = serializers.EmailField(
         max_length=254, write_only=True, help_text="Never published and never sent back.",
     )
@@ -83,7 +84,7 @@ class NewReplySerializer(serializers.ModelSerializer):
             raise serializers.ValidationError(EMPTY_REPLY, code="empty")
         return body
 
-    def submission(self, *, ip_address, user_agent):
+    def submission(self, *, ip_address, user_agent, proofs):
         """The unsaved reply, for Comment.objects.submit(); API clients have no form token."""
         data = self.validated_data
         comment = Comment(
@@ -92,7 +93,7 @@ class NewReplySerializer(serializers.ModelSerializer):
             user_agent=user_agent[:300],
         )
         comment.attach_to(data["parent"])
-        return Submission(comment, form_token=None)
+        return Submission(comment, form_token=None, **proofs)
 
 
 class FlagSerializer(serializers.Serializer):

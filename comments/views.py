@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.core import signing
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.cache import patch_cache_control
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
@@ -11,7 +12,17 @@ from articles.views import render_article
 
 from . import notifications
 from .forms import CommentForm, ReportForm
-from .http import HttpResponseSeeOther, client_ip, over_rate, remember_own_reply, reporter_key, user_agent
+from .http import (
+    HttpResponseSeeOther,
+    client_ip,
+    over_rate,
+    own_reply_ids,
+    remember_own_reply,
+    remember_proven_commenter,
+    reporter_key,
+    sender_proofs,
+    user_agent,
+)
 from .models import Comment
 from .moderation import Refused
 
@@ -25,7 +36,9 @@ def post_comment(request, slug):
         return render_article(request, article, form, status=400)
     try:
         comment = Comment.objects.submit(
-            form.submission(ip_address=client_ip(request), user_agent=user_agent(request))
+            form.submission(
+                ip_address=client_ip(request), user_agent=user_agent(request), proofs=sender_proofs(request)
+            )
         )
     except Refused as refused:
         form.add_error(None, refused.verdict.message)
@@ -56,10 +69,10 @@ def report_comment(request, pk):
 # RFC 8058 one-click: the mail client POSTs without a CSRF token; the signed token is the proof.
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
-def unsubscribe(request, token):
+def unsubscribe(request):
     """GET asks (mail scanners follow links), POST stops every follow-up to this commenter."""
     try:
-        digest = notifications.unsubscribe_digest(token)
+        digest = notifications.unsubscribe_digest(request.GET.get("token", ""))
     except signing.BadSignature:
         return render(request, "comments/unsubscribe.html", {"invalid": True}, status=400)
     done = request.method == "POST"
@@ -69,15 +82,18 @@ def unsubscribe(request, token):
 
 
 @require_http_methods(["GET", "POST"])
-def confirm_email(request, token):
-    """GET asks (mail scanners follow links), POST confirms the address."""
+def confirm_email(request):
+    """GET asks (mail scanners follow links), POST confirms the reply, and this browser as its author's."""
     try:
-        digest = notifications.confirmed_digest(token)
+        reply = notifications.confirmed_reply(request.GET.get("token", ""))
     except signing.SignatureExpired:
         return render(request, "comments/confirm_email.html", {"expired": True}, status=400)
     except signing.BadSignature:
         return render(request, "comments/confirm_email.html", {"invalid": True}, status=400)
     done = request.method == "POST"
+    response = render(request, "comments/confirm_email.html", {"done": done})
     if done:
-        notifications.confirm(digest)
-    return render(request, "comments/confirm_email.html", {"done": done})
+        notifications.confirm(reply, own_ids=own_reply_ids(request))
+        remember_proven_commenter(request, response, reply.email_digest)
+    patch_cache_control(response, private=True, no_store=True)
+    return response

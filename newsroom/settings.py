@@ -261,6 +261,10 @@ COMMENTS_NEWEST_FIRST = env_bool("COMMENTS_NEWEST_FIRST", False)
 COMMENTS_MIN_SUBMIT_SECONDS = env_int("COMMENTS_MIN_SUBMIT_SECONDS", 3)
 COMMENTS_FORM_MAX_AGE = env_int("COMMENTS_FORM_MAX_AGE", 24 * 60 * 60)
 COMMENTS_FLOOD_INTERVAL = env_int("COMMENTS_FLOOD_INTERVAL", 15)
+# How long the same text from the same IP address counts as a duplicate.
+COMMENTS_DUPLICATE_SECONDS = env_int("COMMENTS_DUPLICATE_SECONDS", 3600)
+# Replies one IP address may send within the flood interval: many readers share one.
+COMMENTS_FLOOD_IP_ALLOWANCE = env_int("COMMENTS_FLOOD_IP_ALLOWANCE", 5)
 COMMENTS_MAX_LINKS = env_int("COMMENTS_MAX_LINKS", 2)
 COMMENTS_CLOSE_AFTER_DAYS = env_int("COMMENTS_CLOSE_AFTER_DAYS", 0)
 COMMENTS_REPORT_THRESHOLD = env_int("COMMENTS_REPORT_THRESHOLD", 3)
@@ -337,5 +341,7 @@ COMMENTS_NOTIFY_BATCH_SECONDS = env_int("COMMENTS_NOTIFY_BATCH_SECONDS", 300)
 # New commenters confirm their address by a link before their reply reaches the queue.
 COMMENTS_CONFIRM_EMAIL = env_bool("COMMENTS_CONFIRM_EMAIL", False)
 COMMENTS_CONFIRM_MAX_AGE = env_int("COMMENTS_CONFIRM_MAX_AGE", 3 * 24 * 60 * 60)
+# How long the unsubscribe link in a follow-up email works.
+COMMENTS_UNSUBSCRIBE_MAX_AGE = env_int("COMMENTS_UNSUBSCRIBE_MAX_AGE", 90 * 24 * 60 * 60)
 # Seconds a rendered page of replies is kept; any change to them replaces it at once.
 COMMENTS_REPLIES_CACHE_SECONDS = env_int("COMMENTS_REPLIES_CACHE_SECONDS", 24 * 60 * 60)

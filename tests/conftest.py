@@ -113,3 +113,11 @@ def aged_token(article, seconds):
             return signing.b62_encode(int(time.time() - seconds))
 
     return Signer(salt="comments.form").sign(str(article.pk))
+
+
+def prove_own(client, *replies):
+    """Give a test client the signed cookie a browser gets when it posts these replies."""
+    from comments.http import OWN_REPLIES_COOKIE, _OWN_REPLIES_SALT
+
+    signer = signing.get_cookie_signer(salt=OWN_REPLIES_COOKIE + _OWN_REPLIES_SALT)
+    client.cookies[OWN_REPLIES_COOKIE] = signer.sign(",".join(str(reply.pk) for reply in replies))

@@ -50,8 +50,10 @@ def test_the_queue_is_read_oldest_first_from_a_queue_index(busy_table):
     assert "comment_pending_by_age" in queue or "comment_queue" in queue
 
 
-def test_commenter_lookups_and_the_duplicate_rule_use_the_digest_index(busy_table):
-    digest = privacy.email_digest("r7@example.org")
+def test_commenter_lookups_use_the_digest_index_and_the_duplicate_rule_the_ip_index(busy_table):
     assert "comment_commenter" in plan(Comment.objects.by_email("r7@example.org"))
-    duplicate = Comment.objects.filter(article_id=busy_table[0].pk, email_digest=digest, body="Same words")
-    assert "comment_commenter" in plan(duplicate.order_by().values("pk")[:1])
+    duplicate = Comment.objects.filter(
+        article_id=busy_table[0].pk, body="Same words", ip_address="198.51.100.7",
+        created_at__gte=timezone.now() - timezone.timedelta(hours=1),
+    )
+    assert "comment_ip_recent" in plan(duplicate.order_by().values("pk")[:1])

@@ -5,7 +5,7 @@ import re
 import pytest
 from django.utils import timezone
 
-from comments import moderation
+from comments import moderation, privacy
 from comments.models import Comment, ListEntry, ModerationEvent, Status
 from comments.moderation import APPROVE, HOLD, REFUSE, SPAM, Submission, form_token
 from tests.conftest import aged_token, reply_data
@@ -13,7 +13,7 @@ from tests.conftest import aged_token, reply_data
 
 @pytest.fixture
 def submission(article):
-    def make(form_token=None, honeypot="", **fields):
+    def make(form_token=None, honeypot="", own_ids=(), proven_commenters=(), **fields):
         fields.setdefault("name", "Jane Reader")
         fields.setdefault("email", "jane@example.com")
         fields.setdefault("body", "A calm reply.")
@@ -21,7 +21,10 @@ def submission(article):
         comment = Comment(article=article, **fields)
         comment.attach_to(fields.get("parent"))
         comment.render()
-        return Submission(comment, form_token=form_token, honeypot=honeypot)
+        return Submission(
+            comment, form_token=form_token, honeypot=honeypot, own_ids=frozenset(own_ids),
+            proven_commenters=frozenset(proven_commenters),
+        )
 
     return make
 
@@ -64,30 +67,48 @@ def test_form_token(submission, article, make_article, settings):
     assert action_of(moderation.form_expired, submission(form_token=other)) == REFUSE
 
 
-def test_flood_by_ip_or_commenter(submission, make_comment, settings):
+def test_flood_by_own_browser_or_past_the_ip_allowance(submission, make_comment, settings):
     settings.COMMENTS_FLOOD_INTERVAL = 15
+    settings.COMMENTS_FLOOD_IP_ALLOWANCE = 3
     assert action_of(moderation.flood, submission()) is None
-    make_comment(email="someone-else@example.com", ip_address="203.0.113.9")
+    # Other readers on the same network: refused only past the allowance.
+    for n in range(2):
+        make_comment(email=f"colleague{n}@example.com", ip_address="203.0.113.9")
+        assert action_of(moderation.flood, submission()) is None
+    make_comment(email="colleague3@example.com", ip_address="203.0.113.9")
     verdict = moderation.flood(submission())
     assert (verdict.action, verdict.status_code) == (REFUSE, 429)
     assert 1 <= verdict.retry_after <= 16
     Comment.objects.all().delete()
-    make_comment(email="jane@example.com", ip_address="198.51.100.1")
-    assert action_of(moderation.flood, submission()) == REFUSE
+    # The commenter's own browser, from anywhere.
+    mine = make_comment(email="jane@example.com", ip_address="198.51.100.1")
+    assert action_of(moderation.flood, submission(own_ids=[mine.pk])) == REFUSE
+    # The same typed address from a browser that did not post it: held, never refused.
+    assert action_of(moderation.flood, submission()) == HOLD
     Comment.objects.update(created_at=timezone.now() - timezone.timedelta(seconds=16))
+    assert action_of(moderation.flood, submission(own_ids=[mine.pk])) is None
     assert action_of(moderation.flood, submission()) is None
     settings.COMMENTS_FLOOD_INTERVAL = 0
     Comment.objects.update(created_at=timezone.now())
-    assert action_of(moderation.flood, submission()) is None
+    assert action_of(moderation.flood, submission(own_ids=[mine.pk])) is None
 
 
-def test_duplicate(submission, make_comment, make_article):
-    make_comment(email="jane@example.com", body="Same words")
-    verdict = moderation.duplicate(submission(body="Same words"))
+def test_duplicate(submission, make_comment, make_article, settings):
+    first = make_comment(email="jane@example.com", body="Same words", ip_address="198.51.100.7")
+    verdict = moderation.duplicate(submission(body="Same words", own_ids=[first.pk]))
     assert verdict.action == REFUSE
     assert verdict.message == "Duplicate reply: it looks as though you've already said that."
-    assert action_of(moderation.duplicate, submission(body="Other words")) is None
-    assert action_of(moderation.duplicate, submission(body="Same words", email="other@example.com")) is None
+    assert action_of(moderation.duplicate, submission(body="Other words", own_ids=[first.pk])) is None
+    # The same IP address soon after: refused, whatever address is typed.
+    for email in ("jane@example.com", "someone@example.com"):
+        assert action_of(moderation.duplicate, submission(body="Same words", ip_address="198.51.100.7",
+                                                          email=email)) == REFUSE
+    # Anyone else: held, whatever address is typed, so the answer tells nothing about the author.
+    for email in ("jane@example.com", "someone@example.com"):
+        assert action_of(moderation.duplicate, submission(body="Same words", email=email)) == HOLD
+    Comment.objects.update(created_at=timezone.now() - timezone.timedelta(seconds=3601))
+    assert action_of(moderation.duplicate, submission(body="Same words", ip_address="198.51.100.7")) is None
+    assert action_of(moderation.duplicate, submission(body="Same words", own_ids=[first.pk])) == REFUSE
 
 
 def test_honeypot(submission):
@@ -144,21 +165,26 @@ def test_too_many_links(submission, settings):
 
 
 def test_trusted_commenter(submission, article, make_comment):
-    make_comment(name="Jane Reader", email="jane@example.com")
-    assert action_of(moderation.trusted_commenter, submission()) is None  # mode "all"
+    earlier = make_comment(name="Jane Reader", email="jane@example.com")
+    mine = {"own_ids": [earlier.pk]}
+    assert action_of(moderation.trusted_commenter, submission(**mine)) is None  # mode "all"
     article.moderation_mode = article.ModerationMode.TRUSTED
-    assert action_of(moderation.trusted_commenter, submission()) == APPROVE
-    assert action_of(moderation.trusted_commenter, submission(name="Someone Else")) is None
-    assert action_of(moderation.trusted_commenter, submission(email="new@example.com")) is None
+    assert action_of(moderation.trusted_commenter, submission(**mine)) == APPROVE
+    assert action_of(moderation.trusted_commenter, submission(name="Someone Else", **mine)) is None
+    assert action_of(moderation.trusted_commenter, submission(email="new@example.com", **mine)) is None
+    # A typed address and name prove nothing; a confirmed address in this browser does.
+    assert action_of(moderation.trusted_commenter, submission()) is None
+    proven = [privacy.commenter_id(earlier.email_digest)]
+    assert action_of(moderation.trusted_commenter, submission(proven_commenters=proven)) == APPROVE
 
 
 def test_judge_collects_reasons_and_ranks_spam_over_hold_over_approve(submission, article, make_comment):
     article.moderation_mode = article.ModerationMode.TRUSTED
-    make_comment(name="Jane Reader", email="jane@example.com")
-    assert moderation.judge(submission()).status == Status.APPROVED
-    held = moderation.judge(submission(body="http://a.com http://b.com http://c.com"))
+    mine = {"own_ids": [make_comment(name="Jane Reader", email="jane@example.com").pk]}
+    assert moderation.judge(submission(**mine)).status == Status.APPROVED
+    held = moderation.judge(submission(body="http://a.com http://b.com http://c.com", **mine))
     assert (held.status, held.reasons) == (Status.PENDING, ["held: 3 links"])
-    spam = moderation.judge(submission(body="http://a.com http://b.com http://c.com", honeypot="x"))
+    spam = moderation.judge(submission(body="http://a.com http://b.com http://c.com", honeypot="x", **mine))
     assert spam.status == Status.SPAM and spam.reasons == ["spam: honeypot field filled", "held: 3 links"]
 
 

@@ -20,7 +20,7 @@ from comments import notifications, privacy
 from comments.models import Comment, Status, VerifiedEmail
 from comments.moderation import form_token
 from newsroom.settings import email_url_settings
-from tests.conftest import reply_data
+from tests.conftest import prove_own, reply_data
 from tests.test_privacy_sweep import forms_of
 
 SECRET = "Unique.Commenter-9c1e@Private-Mail.example"
@@ -171,7 +171,7 @@ def test_spam_approved_and_unpublished_replies_do_not_alert(
     client, article, make_article, make_comment, moderator, committed, mailoutbox
 ):
     trusted = make_article(moderation_mode="trusted")
-    make_comment(article=trusted, email=SECRET, name="Jane Reader")
+    prove_own(client, make_comment(article=trusted, email=SECRET, name="Jane Reader"))
     with committed():
         post(client, article, nickname="I am a bot")  # honeypot: spam
         post(client, trusted, body="Trusted and published")
@@ -241,7 +241,7 @@ def test_approved_reply_mails_the_parent_author_alone(parent, make_comment, mode
     message = mailoutbox[0]
     assert message.to == [SECRET] and not message.cc and not message.bcc
     assert message.subject == f"New reply to your comment on “{parent.article.title}”"
-    assert "Replier replied to your comment" in message.body and "I disagree & say why." in message.body
+    assert "signing as “Replier” replied to your comment" in message.body and "> I disagree & say why." in message.body
     assert f"https://news.example{parent.article.get_absolute_url()}#comment-{reply.pk}" in message.body
     assert "replier@example.org" not in message.body + message.subject + str(message.extra_headers)
     unsubscribe_url = message.extra_headers["List-Unsubscribe"].strip("<>")
@@ -279,7 +279,7 @@ def test_trusted_reply_published_at_once_mails_the_parent_author(
 ):
     article = make_article(moderation_mode="trusted")
     top = make_comment(article=article, email=SECRET, notify=True)
-    make_comment(article=article, name="Jane Reader", email="jane@example.org")
+    prove_own(client, make_comment(article=article, name="Jane Reader", email="jane@example.org"))
     with committed():
         post(client, article, email="jane@example.org", parent=top.pk, body="Quick answer")
     assert Comment.objects.get(body="Quick answer").status == Status.APPROVED
@@ -300,7 +300,7 @@ def test_failing_follow_up_mail_does_not_undo_the_approval(
 def test_unsubscribe_asks_on_get_and_stops_every_reply_on_post(client, parent, make_comment):
     other_reply_of_theirs = make_comment(email=SECRET.lower(), notify=True)
     someone_else = make_comment(notify=True)
-    url = reverse("unsubscribe", args=[notifications.unsubscribe_token(parent.email_digest)])
+    url = reverse("unsubscribe") + "?token=" + notifications.unsubscribe_token(parent)
 
     page = client.get(url)
     assert page.status_code == 200 and '<form method="post">' in page.content.decode()
@@ -315,9 +315,19 @@ def test_unsubscribe_asks_on_get_and_stops_every_reply_on_post(client, parent, m
         assert not any(needle in text for needle in forms_of(SECRET)) and parent.email_digest not in text
 
 
-@pytest.mark.parametrize("token", ["nonsense", "abc:def", signing.Signer(salt="other").sign("x" * 64)])
+@pytest.mark.parametrize("token", ["nonsense", "abc:def", signing.Signer(salt="other").sign("x" * 64), ""])
 def test_forged_unsubscribe_token_is_400_and_changes_nothing(client, parent, token):
-    assert client.post(reverse("unsubscribe", args=[token])).status_code == 400
+    assert client.post(reverse("unsubscribe"), QUERY_STRING=f"token={token}").status_code == 400
+    assert Comment.objects.get(pk=parent.pk).notify
+
+
+def test_unsubscribe_links_expire_and_carry_no_digest_in_the_path(settings, client, parent):
+    token = notifications.unsubscribe_token(parent)
+    assert parent.email_digest not in token
+    url = notifications.link_with_token("unsubscribe", token)
+    assert url.split("?")[0].endswith("/comments/unsubscribe/")
+    settings.COMMENTS_UNSUBSCRIBE_MAX_AGE = -1
+    assert client.post(url.removeprefix(settings.COMMENTS_SITE_URL)).status_code == 400
     assert Comment.objects.get(pk=parent.pk).notify
 
 
@@ -387,32 +397,51 @@ def test_spam_gets_no_confirmation_mail(confirming, client, article, committed, 
 def test_expired_or_forged_link_is_400_and_confirms_nothing(settings, confirming, client, article, committed):
     with committed():
         post(client, article)
-    token = notifications.confirmation_token(Comment.objects.get().email_digest)
+    token = notifications.confirmation_token(Comment.objects.get())
     settings.COMMENTS_CONFIRM_MAX_AGE = -1
-    expired = client.post(reverse("confirm_email", args=[token]))
+    expired = client.post(reverse("confirm_email"), QUERY_STRING=f"token={token}")
     assert expired.status_code == 400 and "expired" in expired.content.decode()
-    assert client.post(reverse("confirm_email", args=["forged:token"])).status_code == 400
+    assert client.post(reverse("confirm_email"), QUERY_STRING="token=forged:token").status_code == 400
     assert Comment.objects.get().awaiting_confirmation and not VerifiedEmail.objects.exists()
 
 
-def test_trusted_mode_trusts_only_confirmed_addresses(confirming, client, make_article, make_comment, committed):
-    article = make_article(moderation_mode="trusted")
-    regular = make_comment(article=article, name="Jane Reader", email=SECRET)
-    post(client, article, body="Borrowed address")
-    borrowed = Comment.objects.get(body="Borrowed address")
-    assert borrowed.status == Status.PENDING and borrowed.awaiting_confirmation
-
-    VerifiedEmail.objects.create(digest=regular.email_digest)
-    post(client, article, body="The real Jane")
-    assert Comment.objects.get(body="The real Jane").status == Status.APPROVED
-
-
-def test_confirmation_off_by_default_keeps_trusted_mode_as_it_was(client, make_article, make_comment):
+def test_an_impersonator_of_a_confirmed_regular_is_neither_trusted_nor_released(
+    confirming, make_article, make_comment, committed, mailoutbox
+):
     article = make_article(moderation_mode="trusted")
     make_comment(article=article, name="Jane Reader", email=SECRET)
+    jane, impostor = Client(), Client()
+    with committed():
+        post(impostor, article, body="Borrowed address")
+    borrowed = Comment.objects.get(body="Borrowed address")
+    assert borrowed.status == Status.PENDING and borrowed.awaiting_confirmation
+    mailoutbox.clear()
+
+    # Jane writes, then confirms her own reply in her browser: it is released, the impostor's is not.
+    with committed():
+        post(jane, article, body="The real Jane")
+    mine = Comment.objects.get(body="The real Jane")
+    with committed():
+        jane.post(reverse("confirm_email"), QUERY_STRING=f"token={notifications.confirmation_token(mine)}")
+    assert not Comment.objects.get(pk=mine.pk).awaiting_confirmation
+    assert Comment.objects.get(pk=borrowed.pk).awaiting_confirmation
+
+    # From now on Jane's browser is trusted; the impostor, typing the same name and address, is not.
+    post(jane, article, body="Jane again")
+    post(impostor, article, body="Impostor again")
+    assert Comment.objects.get(body="Jane again").status == Status.APPROVED
+    assert Comment.objects.get(body="Impostor again").status == Status.PENDING
+
+
+def test_confirmation_off_by_default_trusts_the_browser_that_earned_it(client, make_article, moderator):
+    article = make_article(moderation_mode="trusted")
+    post(client, article, body="First")
+    Comment.objects.get(body="First").approve(by=moderator)
     post(client, article, body="Straight through")
     reply = Comment.objects.get(body="Straight through")
     assert reply.status == Status.APPROVED and not reply.awaiting_confirmation
+    post(Client(), article, body="Same name and address, another browser")
+    assert Comment.objects.get(body="Same name and address, another browser").status == Status.PENDING
 
 
 # --- Email settings ----------------------------------------------------------------
