@@ -12,7 +12,6 @@ close by age.
 """
 
 import hashlib
-import re
 from datetime import timedelta
 
 from django.conf import settings
@@ -35,19 +34,15 @@ TEMPLATES = (
 )
 
 
-def shared_page_number(request):
-    """The page of replies asked for, if this reader may be served the shared copy; else None."""
-    page = request.GET.get("cpage") or "1"
-    if (
+def is_shared(request, page):
+    """Whether this reader may be served the shared copy of this page of replies."""
+    return not (
         request.method != "GET"
         or "replytocom" in request.GET
         or OWN_REPLIES_COOKIE in request.COOKIES
         or CookieStorage.cookie_name in request.COOKIES  # a message waits to be shown
-        or not re.fullmatch(r"[0-9]{1,4}", page)
-        or not 0 < int(page) <= MAX_CACHED_PAGE
-    ):
-        return None
-    return int(page)
+        or page > MAX_CACHED_PAGE
+    )
 
 
 def _key(slug, page):

@@ -1,12 +1,13 @@
 import re
 
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.cache import patch_cache_control
 
 from comments.forms import CommentForm
 from comments.http import own_reply_ids
 from comments.models import Comment
-from comments.threads import CSRF_PLACEHOLDER, page_version, replies_section
+from comments.threads import CSRF_PLACEHOLDER, page_version, parse_page, replies_section
 
 from . import page_cache
 from .models import Article
@@ -17,29 +18,41 @@ def article_list(request):
 
 
 def article_detail(request, slug):
-    shared_page = page_cache.shared_page_number(request)
-    if shared_page is not None and (response := page_cache.get(request, slug, shared_page)):
+    page = parse_page(request.GET.get("cpage"))
+    if page is None:  # not a page number: the first page is the nearest real one
+        return redirect(_page_url(slug, 1))
+    shared = page_cache.is_shared(request, page)
+    if shared and (response := page_cache.get(request, slug, page)):
         return response
     article = get_object_or_404(Article.objects.published(), slug=slug)
-    if shared_page is None:
-        return render_article(request, article, CommentForm(article=article))
+    if not shared:
+        return render_article(request, article, CommentForm(article=article), page=page)
     version = page_version(article.slug)
     form = CommentForm(article=article, initial={"token": page_cache.FORM_TOKEN_PLACEHOLDER})
-    content = render_article(request, article, form, csrf_token=CSRF_PLACEHOLDER).content
-    page_cache.store(slug, shared_page, article, version, content)
-    return page_cache.personalise(request, article.pk, content)
+    response = render_article(request, article, form, page=page, csrf_token=CSRF_PLACEHOLDER)
+    if response.status_code != 200:
+        return response
+    page_cache.store(slug, page, article, version, response.content)
+    return page_cache.personalise(request, article.pk, response.content)
 
 
-def render_article(request, article, form, *, status=200, csrf_token=None):
+def _page_url(slug, page):
+    return reverse("article", args=[slug]) + (f"?cpage={page}" if page > 1 else "")
+
+
+def render_article(request, article, form, *, page=1, status=200, csrf_token=None):
     """The article page; the reply view re-renders it with a bound form and its errors.
 
-    ?cpage=N picks the page of replies; ?replytocom=<id> (the Reply links, for
-    readers without JavaScript) sets the form's parent to that reply. `csrf_token`
-    replaces the reader's own (a placeholder, for a page cached whole).
+    `page` picks the page of replies (a page past the last redirects there);
+    ?replytocom=<id> (the Reply links, for readers without JavaScript) sets the
+    form's parent to that reply. `csrf_token` replaces the reader's own (a
+    placeholder, for a page cached whole).
     """
     page_number, reply_count, replies_html = replies_section(
-        request, article, own_reply_ids(request), csrf_token=csrf_token
+        request, article, own_reply_ids(request), page, csrf_token=csrf_token
     )
+    if replies_html is None:
+        return redirect(_page_url(article.slug, page_number))
     replying_to = _approved_reply(article, form.data.get("parent") if form.is_bound else request.GET.get("replytocom"))
     if replying_to and not form.is_bound:
         form.initial["parent"] = replying_to.pk

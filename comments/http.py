@@ -3,7 +3,7 @@
 import time
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.http import HttpResponseRedirect
 
 from . import privacy
@@ -86,10 +86,11 @@ def over_rate(request, scope):
     seconds = {"second": 1, "minute": 60, "hour": 3600, "day": 86400}[per.rstrip("s")]
     window = int(time.time() // seconds)
     key = f"rate:{scope}:{privacy.keyed_digest('rate', str(client_ip(request)))}:{window}"
-    cache.add(key, 0, timeout=seconds)
+    limits = caches["limits"]
+    limits.add(key, 0, timeout=seconds)
     try:
-        count = cache.incr(key)
+        count = limits.incr(key)
     except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=seconds)
+        limits.set(key, 1, timeout=seconds)
         count = 1
     return count > int(allowed)

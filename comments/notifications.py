@@ -36,7 +36,7 @@ import logging
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import signing
-from django.core.cache import cache
+from django.core.cache import caches
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.db.models import Count, Q
@@ -123,7 +123,7 @@ def notify_moderators():
     Returns how many replies the email listed (0 when nothing was sent).
     """
     seconds = settings.COMMENTS_NOTIFY_BATCH_SECONDS
-    if seconds > 0 and cache.get(WINDOW_KEY):
+    if seconds > 0 and caches["limits"].get(WINDOW_KEY):
         return 0  # an email went out recently: these replies wait for the digest (cheap check first)
     waiting = Comment.objects.in_queue().filter(moderators_notified_at=None)
     if not waiting.exists():
@@ -131,7 +131,7 @@ def notify_moderators():
     recipients = moderator_emails()
     if not recipients:
         return 0
-    if seconds > 0 and not cache.add(WINDOW_KEY, True, timeout=seconds):
+    if seconds > 0 and not caches["limits"].add(WINDOW_KEY, True, timeout=seconds):
         return 0  # another process has just sent
     now = timezone.now()
     # One UPDATE claims the replies, so two senders at once never list the same reply.
@@ -254,7 +254,7 @@ def confirmed_reply(token):
 
 def send_confirmation(comment):
     """Mail the link that releases this commenter's replies to the queue (at most hourly per address)."""
-    if not cache.add(f"comments:confirmation-sent:{comment.email_digest}", True, CONFIRMATION_RESEND_SECONDS):
+    if not caches["limits"].add(f"comments:confirmation-sent:{comment.email_digest}", True, CONFIRMATION_RESEND_SECONDS):
         return False
     body = render_to_string("comments/email/confirm.txt", {
         "reply": comment,
@@ -265,7 +265,7 @@ def send_confirmation(comment):
     subject = " ".join(f"Confirm your reply on “{comment.article.title}”".split())
     message = EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [comment.email])
     if not _send([message], "confirmation link"):
-        cache.delete(f"comments:confirmation-sent:{comment.email_digest}")
+        caches["limits"].delete(f"comments:confirmation-sent:{comment.email_digest}")
         return False
     return True
 

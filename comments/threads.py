@@ -195,7 +195,7 @@ def _section_key(article, page, accepts_replies):
 
 
 def render_section(article, page, own_ids, accepts_replies):
-    """(page number, reply count, html) of one page of the article's replies."""
+    """(page number, reply count, html, number of pages) of one page of the article's replies."""
     threads = ThreadPage(article, page, own_ids)
     page_url = article.get_absolute_url()
     if threads.page.number > 1:
@@ -210,25 +210,46 @@ def render_section(article, page, own_ids, accepts_replies):
             "csrf_token": CSRF_PLACEHOLDER,
         },
     )
-    return threads.page.number, threads.reply_count, html
+    return threads.page.number, threads.reply_count, html, threads.paginator.num_pages
 
 
-def replies_section(request, article, own_ids, csrf_token=None):
+def parse_page(value):
+    """The page number in ?cpage=, 1 when absent; None for anything but a plain page number."""
+    if value is None:
+        return 1
+    return int(value) if re.fullmatch(r"[1-9][0-9]{0,8}", value) else None
+
+
+def _page_count_key(article):
+    return f"replies-pages:{article.pk}:{page_version(article.slug)}:{layout_key()}"
+
+
+def replies_section(request, article, own_ids, page, csrf_token=None):
     """The replies section for this reader: from the cache unless they have something unpublished here.
 
+    Returns (page number, reply count, html); when `page` is past the last page the
+    number is the last page's and the html None, for the caller to redirect. Only
+    pages that exist are cached, so no query string can fill the cache.
     `csrf_token` replaces the reader's own token (a placeholder, for a page cached whole).
     """
-    page = request.GET.get("cpage") or "1"
     accepts_replies = article.accepts_replies()
     own_unpublished = own_ids and Comment.objects.for_article(article).filter(
         pk__in=own_ids, status__in=[Status.PENDING, Status.SPAM]
     ).exists()
-    cacheable = not own_unpublished and re.fullmatch(r"[0-9]{1,4}", page) and 0 < int(page) <= MAX_CACHED_PAGE
-    key = _section_key(article, int(page), accepts_replies) if cacheable else None
+    cacheable = not own_unpublished and page <= MAX_CACHED_PAGE
+    if cacheable:
+        page_count = cache.get(_page_count_key(article))
+        if page_count is not None and page > page_count:
+            return page_count, None, None
+    key = _section_key(article, page, accepts_replies) if cacheable else None
     section = cache.get(key) if key else None
     if section is None:
         section = render_section(article, page, own_ids, accepts_replies)
-        if key:
-            cache.set(key, section, timeout=settings.COMMENTS_REPLIES_CACHE_SECONDS)
-    number, reply_count, html = section
+        if cacheable:
+            cache.set(_page_count_key(article), section[3], timeout=settings.COMMENTS_REPLIES_CACHE_SECONDS)
+            if section[0] == page:
+                cache.set(key, section, timeout=settings.COMMENTS_REPLIES_CACHE_SECONDS)
+    number, reply_count, html = section[:3]
+    if number != page:
+        return number, reply_count, None
     return number, reply_count, mark_safe(html.replace(CSRF_PLACEHOLDER, csrf_token or get_token(request)))

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.cache import caches
 from rest_framework import throttling
 
 from . import privacy
@@ -6,7 +7,7 @@ from .http import client_ip
 
 
 class ScopedRateThrottle(throttling.ScopedRateThrottle):
-    """DRF's scoped throttle, keyed per account or per IP, counted in the default cache.
+    """DRF's scoped throttle, keyed per account or per IP, counted in the "limits" cache.
 
     Three changes to DRF's: the rate is read from settings.COMMENTS_RATES on
     every request (DRF copies its rates at import, out of reach of tests and
@@ -15,6 +16,9 @@ class ScopedRateThrottle(throttling.ScopedRateThrottle):
     any X-Forwarded-For a client sends and would let it pick a fresh identity
     per request. The address is stored as a keyed digest, never as is.
     """
+
+    # Counted apart from the page caches, which anonymous requests can fill.
+    cache = caches["limits"]
 
     def allow_request(self, request, view):
         if not settings.COMMENTS_THROTTLE_ENABLED:

@@ -70,6 +70,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "newsroom.cross_origin.CrossOriginProtectionMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -123,6 +124,11 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Throttles, flood windows and rendered threads must be shared by every server
 # process, so the fallback is the database cache, never per-process memory.
+# "limits" holds rate-limit counters and mail windows apart from the pages in
+# "default": pages may be evicted at will, a counter that is evicted lets a
+# flood through. In the database it is a table of its own that never culls
+# (its keys expire within the hour); in Redis, a key prefix of its own on a
+# server that must not evict keys (README, "Production").
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
     CACHES = {
@@ -130,14 +136,24 @@ if REDIS_URL:
             "BACKEND": "newsroom.cache.ReusingRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "newsroom",
-        }
+        },
+        "limits": {
+            "BACKEND": "newsroom.cache.ReusingRedisCache",
+            "LOCATION": env_str("LIMITS_REDIS_URL") or REDIS_URL,
+            "KEY_PREFIX": "newsroom-limits",
+        },
     }
 else:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": "newsroom_cache",
-        }
+        },
+        "limits": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "newsroom_limits",
+            "OPTIONS": {"MAX_ENTRIES": 10_000_000},
+        },
     }
 
 # --- Auth, i18n, static -------------------------------------------------------

@@ -4,7 +4,7 @@ import pytest
 from django.conf import settings as django_settings
 from django.contrib.auth.models import Permission
 from django.core import signing
-from django.core.cache import cache
+from django.core.cache import caches
 
 from articles.models import Article
 from comments.models import Comment, Status
@@ -29,10 +29,15 @@ def empty_cache(request):
     it; Redis keeps everything. Both are cleared here when they would leak.
     """
     if "DatabaseCache" not in django_settings.CACHES["default"]["BACKEND"]:
-        cache.clear()
+        clear_caches()
     elif {"transactional_db", "live_server"} & set(request.fixturenames):
         request.getfixturevalue("transactional_db")
-        cache.clear()
+        clear_caches()
+
+
+def clear_caches():
+    for alias in django_settings.CACHES:
+        caches[alias].clear()
 
 
 @pytest.fixture

@@ -1,15 +1,15 @@
 import pytest
-from django.core.cache import cache
 from django.utils import timezone
 from rest_framework.test import APIClient
 
 from comments.models import Status
+from tests.conftest import clear_caches
 
 
 @pytest.fixture(autouse=True)
 def empty_cache(db):
     """Throttle counts live in the shared cache, which on Redis outlives each test's transaction."""
-    cache.clear()
+    clear_caches()
 
 
 @pytest.fixture

@@ -163,10 +163,31 @@ def test_newest_first_puts_the_latest_threads_on_page_one(client, settings, arti
     assert shown_ids(page(client, article, "?cpage=3")) == [roots[0].pk]
 
 
-@pytest.mark.parametrize("cpage,expected", [("abc", 1), ("", 1), ("2.5", 1), ("0", 3), ("99", 3), ("-1", 3)])
-def test_a_bad_page_number_shows_a_page_not_an_error(client, article, per_page, five_threads, cpage, expected):
-    html = page(client, article, f"?cpage={cpage}")
-    assert f'<span aria-current="page">{expected}</span>' in html
+@pytest.mark.parametrize(
+    "cpage,expected",
+    [("abc", ""), ("", ""), ("2.5", ""), ("0", ""), ("-1", ""), ("02", ""), ("²", ""), ("4", "?cpage=3"),
+     ("99", "?cpage=3"), ("1001", "?cpage=3"), ("99999999999", "")],
+)
+def test_a_page_that_does_not_exist_redirects_to_the_nearest_real_one(
+    client, article, per_page, five_threads, cpage, expected
+):
+    for attempt in range(2):  # the second time from what the first one cached
+        response = client.get(article.get_absolute_url(), {"cpage": cpage})
+        assert response.status_code == 302
+        assert response["Location"] == article.get_absolute_url() + expected
+    html = client.get(response["Location"]).content.decode()
+    assert f'<span aria-current="page">{expected[-1:] or 1}</span>' in html
+
+
+def test_only_pages_that_exist_are_cached(client, article, per_page, five_threads):
+    from django.core.cache import cache
+
+    from articles import page_cache
+
+    for number in range(1, 30):
+        client.get(article.get_absolute_url(), {"cpage": number})
+    cached = [n for n in range(1, 30) if cache.get(page_cache._key(article.slug, n)) is not None]
+    assert cached == [1, 2, 3]
 
 
 def test_links_between_pages(client, article, per_page, five_threads):

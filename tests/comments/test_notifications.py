@@ -9,7 +9,7 @@ import sys
 import pytest
 from django.contrib.auth.models import Group, Permission
 from django.core import signing
-from django.core.cache import cache
+from django.core.cache import caches
 from django.core.exceptions import ImproperlyConfigured
 from django.core.mail.backends.base import BaseEmailBackend
 from django.core.management import call_command
@@ -22,6 +22,8 @@ from comments.moderation import form_token
 from newsroom.settings import email_url_settings
 from tests.conftest import prove_own, reply_data
 from tests.test_privacy_sweep import forms_of
+
+cache = caches["limits"]  # the batching window and the resend throttle live here
 
 SECRET = "Unique.Commenter-9c1e@Private-Mail.example"
 REFUSING = "tests.comments.test_notifications.RefusingBackend"
