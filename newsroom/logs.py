@@ -1,9 +1,10 @@
-"""Structured logs: one JSON object per line, with anything email-shaped redacted.
+"""Structured logs: one JSON object per line, with anything email- or digest-shaped redacted.
 
 Views never log request bodies, so no log line should carry a commenter's
 address in the first place. The redaction is defence in depth for what we do
 not control: a path or query string a client typed, a database error that
-quotes a row, a traceback. It runs on the handler, so it sees every record
+quotes a row (PostgreSQL's "Key (…)=(…) already exists" names the email digest
+of a duplicate ban), a traceback. It runs on the handler, so it sees every record
 that reaches it, propagated or not, from Django and from gunicorn alike.
 """
 
@@ -13,6 +14,7 @@ import re
 import time
 
 REDACTED = "[email redacted]"
+DIGEST_REDACTED = "[digest redacted]"
 
 # local@domain, also percent-encoded (%40) as it appears in logged URLs.
 # Deliberately broader than a valid address: a false positive costs nothing.
@@ -20,12 +22,17 @@ _ADDRESS_PART = r"""[^\s@"'<>()\[\]{},;:/?&=]+"""
 _EMAIL_SHAPED = re.compile(rf"{_ADDRESS_PART}(?:@|%40){_ADDRESS_PART}", re.IGNORECASE)
 
 
+# Keyed digests (HMAC-SHA256 in hex): not reversible, but they link a commenter's
+# replies across logs, so no log line carries one either.
+_DIGEST_SHAPED = re.compile(r"(?<![0-9a-fA-F])[0-9a-fA-F]{64}(?![0-9a-fA-F])")
+
+
 def redact(text):
-    return _EMAIL_SHAPED.sub(REDACTED, text)
+    return _DIGEST_SHAPED.sub(DIGEST_REDACTED, _EMAIL_SHAPED.sub(REDACTED, text))
 
 
 class RedactEmails(logging.Filter):
-    """Replace email-shaped text in a record's message and traceback."""
+    """Replace email- and digest-shaped text in a record's message and traceback."""
 
     def filter(self, record):
         record.msg = redact(record.getMessage())

@@ -41,6 +41,12 @@ def clear_caches():
 
 
 @pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """Run the on_commit callbacks, as a real commit would."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+@pytest.fixture
 def make_article(db):
     def make(**fields):
         n = next(_seq)

@@ -68,3 +68,13 @@ def test_reply_post_paths_log_no_email(article, log_lines, monkeypatch):
     assert f"storage failed for {REDACTED}" in server_error["exception"]
     assert any(line.get("status") == 400 for line in lines)
     assert any(line.get("status") == 404 and REDACTED in line["message"] for line in lines)
+
+
+def test_digests_are_redacted_as_postgresql_quotes_them():
+    from comments import privacy
+    from newsroom.logs import DIGEST_REDACTED
+
+    digest = privacy.email_digest(EMAIL)
+    detail = f"Key (kind, action, value)=(commenter, spam, {digest}) already exists."
+    assert redact(detail) == f"Key (kind, action, value)=(commenter, spam, {DIGEST_REDACTED}) already exists."
+    assert redact("a" * 63) == "a" * 63 and redact("a" * 65) == "a" * 65  # only digest-length runs

@@ -46,12 +46,6 @@ def clean_cache(db, settings):
 
 
 @pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    """Run the on_commit callbacks, as a real commit would."""
-    return lambda: django_capture_on_commit_callbacks(execute=True)
-
-
-@pytest.fixture
 def moderator(make_user):
     return make_user("comments.moderate_comment", username="moderator", email="mod@newsroom.example")
 
