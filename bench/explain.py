@@ -34,6 +34,8 @@ def hot_queries():
     return {
         "article page: approved replies in thread order":
             articles_replies.public_or_own([]).only(*page_columns).in_thread_order(),
+        # The hidden-ancestor rule: one hashed lookup per thread level, not a join filter.
+        "article page: published reply count (public())": articles_replies.public(),
         "article page, author's own pending replies too":
             articles_replies.public_or_own([1, 2, 3]).only(*page_columns).in_thread_order(),
         "queue: pending, oldest first, first 50 (admin order)":

