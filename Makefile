@@ -26,7 +26,7 @@ run: install
 	$(PY) manage.py load_seeds
 	@# The worker gets a session of its own so that stopping it stops its autoreloader child too.
 	@setsid $(PY) manage.py run_worker & worker=$$!; \
-	trap 'kill -TERM -- -$$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	trap 'kill -TERM -$$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver 127.0.0.1:8000
 
 ## make test: install the test tools and run the whole suite
