@@ -372,9 +372,12 @@ COMMENTS_WEBHOOKS_ATTEMPTS = env_int("COMMENTS_WEBHOOKS_ATTEMPTS", 8)
 # An endpoint is switched off when this many attempts in a row failed over at least these hours.
 COMMENTS_WEBHOOKS_DISABLE_AFTER_FAILURES = env_int("COMMENTS_WEBHOOKS_DISABLE_AFTER_FAILURES", 20)
 COMMENTS_WEBHOOKS_DISABLE_AFTER_HOURS = env_int("COMMENTS_WEBHOOKS_DISABLE_AFTER_HOURS", 24)
+# Days the delivery log (with each payload: names and reply text) is kept.
+COMMENTS_WEBHOOKS_LOG_DAYS = env_int("COMMENTS_WEBHOOKS_LOG_DAYS", 14)
 # `manage.py run_periodic` (cron, every minute) queues each of these at most once per interval.
 BACKGROUND_PERIODIC_TASKS = {
     "comments.tasks.send_moderation_digest": env_int("COMMENTS_DIGEST_EVERY_SECONDS", 300),
     "comments.tasks.purge_personal_data": 24 * 60 * 60,
     "background.tasks.prune": 24 * 60 * 60,
+    "webhooks.tasks.prune_deliveries": 24 * 60 * 60,
 }

@@ -2,6 +2,7 @@
 
 import hashlib
 import http.client
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -94,6 +95,14 @@ def deliver(context, delivery_id):
     if disabled:
         return "endpoint disabled"
     raise DeliveryFailed(error[:300])
+
+
+@task()
+def prune_deliveries():
+    """Delete deliveries older than COMMENTS_WEBHOOKS_LOG_DAYS: their payloads hold names and reply text."""
+    cutoff = timezone.now() - timedelta(days=settings.COMMENTS_WEBHOOKS_LOG_DAYS)
+    deleted, _ = Delivery.objects.filter(created_at__lt=cutoff).exclude(status=Delivery.Status.PENDING).delete()
+    return deleted
 
 
 @task()

@@ -272,3 +272,20 @@ def test_webhook_admin_is_for_administrators_only(endpoint, client, moderator, m
 def test_the_api_document_gains_nothing(client):
     schema = client.get("/api/schema/").content.decode().lower()
     assert "webhook" not in schema and "task" not in schema
+
+
+def test_old_deliveries_are_pruned_but_pending_ones_kept(endpoint, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from webhooks import tasks
+
+    settings.COMMENTS_WEBHOOKS_LOG_DAYS = 14
+    old = timezone.now() - timedelta(days=15)
+    for n, status in enumerate([Delivery.Status.DELIVERED, Delivery.Status.FAILED, Delivery.Status.PENDING]):
+        Delivery.objects.create(endpoint=endpoint, message_id=f"msg_{n}", event="reply.held", payload="{}",
+                                status=status, created_at=old)
+    Delivery.objects.create(endpoint=endpoint, message_id="msg_new", event="reply.held", payload="{}")
+    tasks.prune_deliveries.call()
+    assert set(Delivery.objects.values_list("message_id", flat=True)) == {"msg_2", "msg_new"}
