@@ -90,8 +90,8 @@ class Endpoint(models.Model):
             failure_count=F("failure_count") + 1, failing_since=Coalesce("failing_since", now)
         )
         self.refresh_from_db(fields=["failure_count", "failing_since", "active"])
-        long_enough = now - timedelta(hours=settings.COMMENTS_WEBHOOKS_DISABLE_AFTER_HOURS)
-        if self.failure_count >= settings.COMMENTS_WEBHOOKS_DISABLE_AFTER_FAILURES and self.failing_since <= long_enough:
+        many = self.failure_count >= settings.COMMENTS_WEBHOOKS_DISABLE_AFTER_FAILURES
+        if many and self.failing_since <= now - timedelta(hours=settings.COMMENTS_WEBHOOKS_DISABLE_AFTER_HOURS):
             return self.disable()
         return False
 

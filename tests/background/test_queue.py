@@ -1,9 +1,9 @@
+import io
 import logging
 import smtplib
 from datetime import timedelta
 
 import pytest
-from django.core import mail
 from django.core.mail import EmailMessage
 from django.core.mail.backends.base import BaseEmailBackend
 from django.core.management import call_command
@@ -136,7 +136,9 @@ def test_send_once_after_a_failure_sends_only_what_is_missing(db, settings, monk
     assert sent == ["a@example.org", "failed", "b@example.org"]
 
 
-def test_a_queue_failure_never_fails_the_post(queue, client, article, monkeypatch, caplog, django_capture_on_commit_callbacks):
+def test_a_queue_failure_never_fails_the_post(
+    queue, client, article, monkeypatch, caplog, django_capture_on_commit_callbacks
+):
     def broken(*args, **kwargs):
         raise RuntimeError("database is locked")
 
@@ -147,16 +149,16 @@ def test_a_queue_failure_never_fails_the_post(queue, client, article, monkeypatc
 
 
 def test_run_periodic_queues_each_job_once_per_interval(queue, db):
-    call_command("run_periodic", stdout=(out := __import__("io").StringIO()))
+    call_command("run_periodic", stdout=(out := io.StringIO()))
     assert "send_moderation_digest" in out.getvalue() and "purge_personal_data" in out.getvalue()
     queued = set(DBTaskResult.objects.values_list("task_path", flat=True))
     assert queued == {
         "comments.tasks.send_moderation_digest", "comments.tasks.purge_personal_data", "background.tasks.prune",
         "webhooks.tasks.prune_deliveries",
     }
-    call_command("run_periodic", stdout=(again := __import__("io").StringIO()))
+    call_command("run_periodic", stdout=(again := io.StringIO()))
     assert "nothing due" in again.getvalue() and DBTaskResult.objects.count() == 4
-    call_command("run_periodic", "--all", stdout=__import__("io").StringIO())
+    call_command("run_periodic", "--all", stdout=io.StringIO())
     assert DBTaskResult.objects.count() == 8
     run_queue()
     assert set(DBTaskResult.objects.values_list("status", flat=True)) == {"SUCCESSFUL"}

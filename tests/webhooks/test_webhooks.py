@@ -2,12 +2,15 @@ import json
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.test import override_settings
 from django.urls import reverse
+from django_tasks_db.models import DBTaskResult
 from standardwebhooks.webhooks import Webhook
 
 from comments import privacy
 from comments.models import Comment, ListEntry, Status
 from comments.moderation import form_token
+from tests.background.conftest import run_queue
 from tests.conftest import reply_data
 from tests.test_privacy_sweep import forms_of
 from webhooks import net
@@ -40,7 +43,8 @@ def test_a_held_reply_sends_created_and_held_signed_and_without_personal_data(
     endpoint, receiver, client, article, committed
 ):
     with committed():
-        assert post(client, article, body="Check www.example.com and www.example.org and www.example.net").status_code == 303
+        three_links = "Check www.example.com and www.example.org and www.example.net"
+        assert post(client, article, body=three_links).status_code == 303
     assert receiver.events() == ["reply.created", "reply.held"]
     reply = Comment.objects.get()
     for request in receiver.requests:
@@ -122,12 +126,10 @@ def test_no_endpoint_no_task(db, make_comment, moderator, committed, monkeypatch
 # --- Delivery: failures, retries, switching off ---------------------------------------------
 
 
-def test_a_failed_attempt_is_logged_and_retried_with_the_same_id(endpoint, receiver, make_comment, moderator, committed):
-    from tests.background.conftest import run_queue
-
+def test_a_failed_attempt_is_logged_and_retried_with_the_same_id(
+    endpoint, receiver, make_comment, moderator, committed
+):
     receiver.statuses = [500]
-    from django.test import override_settings
-
     with override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}):
         with committed():
             make_comment(status=Status.PENDING).approve(by=moderator)
@@ -136,8 +138,6 @@ def test_a_failed_attempt_is_logged_and_retried_with_the_same_id(endpoint, recei
         assert (delivery.status, delivery.attempts, delivery.response_status, delivery.last_error) == (
             Delivery.Status.PENDING, 1, 500, "HTTP 500"
         )
-        from django_tasks_db.models import DBTaskResult
-
         DBTaskResult.objects.filter(status="READY").update(run_after="2000-01-01T00:00Z")  # skip the backoff
         run_queue()
     delivery.refresh_from_db()
@@ -209,11 +209,21 @@ def test_a_host_resolving_to_a_private_address_among_public_ones_is_refused(sett
         net.resolve("https://hooks.example.com/x")
 
 
-def test_delivery_checks_again_and_connects_to_the_checked_address(settings, monkeypatch):
-    settings.COMMENTS_WEBHOOKS_ALLOW_PRIVATE = False
-    monkeypatch.setattr(net.socket, "getaddrinfo", lambda *a, **k: [(2, 1, 6, "", ("93.184.215.14", 443))])
-    target = net.resolve("https://hooks.example.com/in?x=1")
-    assert (target.host, target.address, target.port, target.path) == ("hooks.example.com", "93.184.215.14", 443, "/in?x=1")
+def test_the_request_goes_to_the_checked_address_without_a_second_lookup(settings, monkeypatch, receiver):
+    settings.COMMENTS_WEBHOOKS_ALLOW_PRIVATE = True
+    port = receiver.server.server_port
+    lookups = []
+
+    def getaddrinfo(host, *args, **kwargs):
+        lookups.append(host)  # a rebinding DNS server would answer differently the second time
+        return [(2, 1, 6, "", ("127.0.0.1", port))]
+
+    monkeypatch.setattr(net.socket, "getaddrinfo", getaddrinfo)
+    status, _ = net.post(f"http://hooks.example.test:{port}/in?x=1", "{}", {"Content-Type": "application/json"})
+    # The name is looked up once; the connection is made to the address (an IP literal needs no DNS).
+    assert status == 200 and lookups == ["hooks.example.test", "127.0.0.1"]
+    [request] = receiver.requests
+    assert request["path"] == "/in?x=1" and request["headers"]["Host"] == f"hooks.example.test:{port}"
 
 
 def test_an_endpoint_gone_private_after_saving_is_refused_at_delivery(
