@@ -299,3 +299,47 @@ def test_old_deliveries_are_pruned_but_pending_ones_kept(endpoint, settings):
     Delivery.objects.create(endpoint=endpoint, message_id="msg_new", event="reply.held", payload="{}")
     tasks.prune_deliveries.call()
     assert set(Delivery.objects.values_list("message_id", flat=True)) == {"msg_2", "msg_new"}
+
+
+def test_https_connects_to_the_checked_address_and_verifies_the_host_name(settings, monkeypatch, tmp_path):
+    import shutil
+    import ssl
+    import subprocess
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    if not shutil.which("openssl"):
+        pytest.skip("needs the openssl command to make a certificate")
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-keyout", key, "-out", cert,
+         "-subj", "/CN=hooks.example.test", "-addext", "subjectAltName=DNS:hooks.example.test"],
+        check=True, capture_output=True,
+    )
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self):
+            self.rfile.read(int(self.headers["Content-Length"]))
+            self.send_response(204)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    tls.load_cert_chain(cert, key)
+    server.socket = tls.wrap_socket(server.socket, server_side=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    port = server.server_port
+    settings.COMMENTS_WEBHOOKS_ALLOW_PRIVATE = True
+    monkeypatch.setattr(net.socket, "getaddrinfo", lambda *a, **k: [(2, 1, 6, "", ("127.0.0.1", port))])
+    trusting = ssl.create_default_context(cafile=str(cert))  # our certificate as the only authority
+    monkeypatch.setattr(net.ssl, "create_default_context", lambda: trusting)
+    try:
+        assert net.post(f"https://hooks.example.test:{port}/in", "{}", {})[0] == 204
+        with pytest.raises(ssl.SSLCertVerificationError):  # same address, a name the certificate does not carry
+            net.post(f"https://elsewhere.example.test:{port}/in", "{}", {})
+    finally:
+        server.shutdown()
+        server.server_close()
