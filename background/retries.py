@@ -59,10 +59,13 @@ def schedule_retry(sender, task_result, **kwargs):
     if attempt >= max_attempts(path):
         logger.error("Task %s (%s) failed for good after %d attempts", task_result.id, path, attempt)
         return
-    DBTaskResult.objects.filter(pk=task_result.id, status=TaskResultStatus.FAILED).update(
-        status=TaskResultStatus.READY, finished_at=None,
-        run_after=timezone.now() + timedelta(seconds=backoff(attempt)),
-    )
+    try:
+        DBTaskResult.objects.filter(pk=task_result.id, status=TaskResultStatus.FAILED).update(
+            status=TaskResultStatus.READY, finished_at=None,
+            run_after=timezone.now() + timedelta(seconds=backoff(attempt)),
+        )
+    except Exception as exc:  # the worker must go on; the task stays failed, retryable from the admin
+        logger.error("Could not schedule a retry of task %s: %s", task_result.id, type(exc).__name__)
 
 
 def recover_stalled():
