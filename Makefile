@@ -19,10 +19,14 @@ install: $(VENV)/.runtime
 install-dev: $(VENV)/.dev
 
 ## make run: install, migrate, load the seed articles and serve http://127.0.0.1:8000/
+## with a background worker beside the server (emails, webhooks); Ctrl-C stops both.
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py createcachetable
 	$(PY) manage.py load_seeds
+	@# The worker gets a session of its own so that stopping it stops its autoreloader child too.
+	@setsid $(PY) manage.py run_worker & worker=$$!; \
+	trap 'kill -TERM -$$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver 127.0.0.1:8000
 
 ## make test: install the test tools and run the whole suite

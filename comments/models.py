@@ -8,7 +8,9 @@ from django.db.models.functions import Left
 from django.urls import reverse
 from django.utils import timezone
 
-from . import privacy
+from background.queue import enqueue_on_commit
+
+from . import events, privacy
 from .sanitize import render_reply
 from .validators import validate_one_line
 
@@ -145,9 +147,10 @@ class CommentQuerySet(models.QuerySet):
             )
             _pages_changed({article_id for _, _, article_id in changing})
             if status == Status.APPROVED:
-                from . import notifications
+                from . import tasks
 
-                transaction.on_commit(lambda: notifications.replies_approved(ids))
+                enqueue_on_commit(tasks.replies_approved, ids)
+            events.moderated(status, ids)
         return len(changing)
 
     def approve(self, *, by=None, reason=""):
@@ -166,7 +169,7 @@ class CommentManager(models.Manager.from_queryset(CommentQuerySet)):
 
         Raises moderation.Refused (nothing stored) when a rule refuses it.
         """
-        from . import notifications
+        from . import tasks
         from .moderation import judge, lock_sender
 
         comment = submission.comment
@@ -189,7 +192,8 @@ class CommentManager(models.Manager.from_queryset(CommentQuerySet)):
                     comment=comment, from_status="", to_status=comment.status,
                     reason=("; ".join(judgement.reasons) or "trusted commenter")[:500],
                 )
-            transaction.on_commit(lambda: notifications.reply_stored(comment))
+            enqueue_on_commit(tasks.reply_stored, comment.pk)
+            events.stored(comment)
         return comment
 
 
@@ -352,6 +356,7 @@ class Comment(models.Model):
                 self.reasons = "\n".join([*self.reason_list, why])
                 Comment.objects.filter(pk=self.pk).update(reasons=self.reasons)
                 self.moderate(Status.PENDING, reason=why)
+                events.announce("reply.reported", [self.pk])
         return True
 
 
@@ -470,7 +475,10 @@ class ListEntry(models.Model):
 
     def save(self, *args, **kwargs):
         self.normalise()
+        banning = self._state.adding and self.kind == self.Kind.COMMENTER and self.action == self.Action.SPAM
         super().save(*args, **kwargs)
+        if banning:
+            events.banned(self.pk)
 
     def normalise(self):
         """The value as stored: trimmed, lower-cased, and for a commenter only the digest of the address."""

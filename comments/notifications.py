@@ -1,10 +1,11 @@
 """Emails about replies: moderators' alerts, follow-ups, address confirmation.
 
-Everything here runs after the reply's transaction has committed
-(``transaction.on_commit`` in ``Comment.objects.submit`` and
-``CommentQuerySet.moderate``) and never raises into the request that stored the
-reply: a failing mail server is logged — by exception class only, because SMTP
-errors quote the recipients' addresses — and the reader gets their usual answer.
+Everything here runs in a background task (comments/tasks.py, queued after the
+reply's transaction commits), never in the reader's request. Each email goes
+through background.mail.send_once, so a task that runs twice — a retry, or a
+worker killed mid-task — mails nobody twice for the same event; a failing mail
+server makes the task fail (its error names the exception class only, because
+SMTP errors quote the recipients' addresses) and the queue retries it.
 
 Moderators' alerts are batched. A held reply sends one email at once and opens a
 window of COMMENTS_NOTIFY_BATCH_SECONDS (a key in the shared cache). Replies held
@@ -13,7 +14,8 @@ held reply, or ``manage.py send_moderation_digest`` run by cron — carries ever
 held reply that no email has mentioned yet (``Comment.moderators_notified_at``
 is empty), so a spam wave costs one alert and one digest, and the column, not
 the cache, decides what is listed: no reply is missed or listed twice. If the
-mail server fails, the replies are unmarked and go out with the next send.
+mail server fails, the task is retried with the same claim (its key), so the
+retry lists the same replies to the moderators who did not get them yet.
 
 Follow-ups go to the author of the parent reply, only if they ticked "Notify me"
 and only the first time a reply to them is published. Their address is the
@@ -31,13 +33,13 @@ Reader text in every email is quoted line by line ("> ") and names are folded
 onto one line, so nothing a reader typed can pass for the site's own words.
 """
 
-import logging
+import uuid
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.cache import caches
-from django.core.mail import EmailMessage, get_connection
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import Count, Q
 from django.template.loader import render_to_string
@@ -45,9 +47,12 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils import timezone
 
-from .models import Comment, ModerationEvent, Status, VerifiedEmail
+from background.mail import send_once
+from background.models import SentMail
+from background.queue import enqueue_on_commit
 
-logger = logging.getLogger(__name__)
+from . import events
+from .models import Comment, ModerationEvent, Status, VerifiedEmail
 
 WINDOW_KEY = "comments:moderators-notified"
 DIGEST_LISTS = 25  # replies listed in one email; the rest are counted
@@ -59,18 +64,6 @@ _confirm_signer = signing.TimestampSigner(salt="comments.confirm.v2")
 
 def absolute(path):
     return settings.COMMENTS_SITE_URL + path
-
-
-def _send(messages, what):
-    """Send; on failure log what failed (never the exception text: it names addresses) and return False."""
-    if not messages:
-        return True
-    try:
-        get_connection().send_messages(messages)
-    except Exception as exc:  # any mail failure: the reply is stored, the reader's request goes on
-        logger.error("Could not send %s (%d message(s)): %s", what, len(messages), type(exc).__name__)
-        return False
-    return True
 
 
 def _excerpt(reply, length=200):
@@ -88,16 +81,13 @@ def link_with_token(url_name, token):
 
 
 def reply_stored(comment):
-    """What a newly stored reply sets off; Comment.objects.submit calls this after commit."""
-    try:
-        if comment.awaiting_confirmation:
-            send_confirmation(comment)
-        elif comment.status == Status.PENDING:
-            notify_moderators()
-        elif comment.status == Status.APPROVED:
-            replies_approved([comment.pk])
-    except Exception as exc:  # a database hiccup here must not turn a stored reply into a 500
-        logger.error("Notifications for reply %s failed: %s", comment.pk, type(exc).__name__)
+    """What a newly stored reply sets off (the reply_stored task, queued by Comment.objects.submit)."""
+    if comment.awaiting_confirmation:
+        send_confirmation(comment)
+    elif comment.status == Status.PENDING:
+        notify_moderators(key=f"reply-{comment.pk}")
+    elif comment.status == Status.APPROVED:
+        replies_approved([comment.pk])
 
 
 # --- Moderators --------------------------------------------------------------------
@@ -117,28 +107,25 @@ def moderator_emails():
     return sorted(unique.values())
 
 
-def notify_moderators():
+CLAIM = "claim"  # SentMail.recipient of the row that records which replies one email lists
+
+
+def notify_moderators(key=None):
     """Email the moderators every held reply no email has mentioned yet, at most once per window.
 
-    Returns how many replies the email listed (0 when nothing was sent).
+    `key` names this send: run again with the same key (a retried task), it
+    lists the same replies to whoever has not had them. Returns how many
+    replies the email listed (0 when nothing was sent).
     """
-    seconds = settings.COMMENTS_NOTIFY_BATCH_SECONDS
-    if seconds > 0 and caches["limits"].get(WINDOW_KEY):
-        return 0  # an email went out recently: these replies wait for the digest (cheap check first)
-    waiting = Comment.objects.in_queue().filter(moderators_notified_at=None)
-    if not waiting.exists():
+    event = f"held:{key or uuid.uuid4().hex}"
+    claimed_at = _claim_held_replies(event)
+    if claimed_at is None:
         return 0
-    recipients = moderator_emails()
-    if not recipients:
-        return 0
-    if seconds > 0 and not caches["limits"].add(WINDOW_KEY, True, timeout=seconds):
-        return 0  # another process has just sent
-    now = timezone.now()
-    # One UPDATE claims the replies, so two senders at once never list the same reply.
-    count = waiting.update(moderators_notified_at=now)
-    claimed = Comment.objects.in_queue().filter(moderators_notified_at=now)
+    claimed = Comment.objects.in_queue().filter(moderators_notified_at=claimed_at)
+    count = claimed.count()
     replies = list(claimed.select_related("article").order_by("created_at")[:DIGEST_LISTS])
-    if not replies:
+    recipients = moderator_emails()
+    if not replies or not recipients:
         return 0
     subject = (
         f"Reply held for moderation: {replies[0].article.title}" if count == 1
@@ -158,13 +145,33 @@ def notify_moderators():
         ],
         "queue_url": absolute(reverse("admin:comments_moderationqueue_changelist")),
     })
-    messages = [
+    send_once(event, [
         EmailMessage(" ".join(subject.split()), body, settings.DEFAULT_FROM_EMAIL, [to]) for to in recipients
-    ]
-    if not _send(messages, "moderators' alert"):
-        claimed.update(moderators_notified_at=None)  # the next send after the window lists them again
-        return 0
+    ])
     return count
+
+
+def _claim_held_replies(event):
+    """Mark the unmentioned held replies as this email's; returns the claim's time, or None if nothing to send."""
+    earlier = SentMail.objects.filter(event=event, recipient=CLAIM).values_list("created_at", flat=True).first()
+    if earlier is not None:
+        return earlier  # this send ran before and died or failed: finish that email
+    seconds = settings.COMMENTS_NOTIFY_BATCH_SECONDS
+    if seconds > 0 and caches["limits"].get(WINDOW_KEY):
+        return None  # an email went out recently: these replies wait for the digest (cheap check first)
+    waiting = Comment.objects.in_queue().filter(moderators_notified_at=None)
+    if not waiting.exists() or not moderator_emails():
+        return None
+    if seconds > 0 and not caches["limits"].add(WINDOW_KEY, True, timeout=seconds):
+        return None  # another process has just sent
+    with transaction.atomic():
+        now = timezone.now()
+        # One UPDATE claims the replies, so two senders at once never list the same reply;
+        # the claim row, written in the same transaction, lets a second run find them again.
+        if not waiting.update(moderators_notified_at=now):
+            return None
+        SentMail.objects.create(event=event, recipient=CLAIM, created_at=now)
+    return now
 
 
 # --- Follow-ups --------------------------------------------------------------------
@@ -191,29 +198,24 @@ def unsubscribe(digest):
 
 def replies_approved(ids):
     """Tell each parent's author who asked for it that a reply to them is published; once per reply."""
-    try:
-        approved_before = set(
-            ModerationEvent.objects.filter(comment_id__in=ids, to_status=Status.APPROVED)
-            .values("comment_id").annotate(n=Count("pk")).filter(n__gt=1)
-            .values_list("comment_id", flat=True)
-        )
-        replies = (
-            Comment.objects.filter(pk__in=ids, status=Status.APPROVED)
-            .filter(parent__notify=True, parent__status=Status.APPROVED)
-            .exclude(parent__email="")
-            .exclude(pk__in=approved_before)
-            .select_related("article", "parent")
-        )
-        messages = [
-            follow_up_message(reply) for reply in replies
-            if reply.email_digest != reply.parent.email_digest  # no mail about your own reply
-            # With confirmation on, only a confirmed address gets mail it did not just ask for.
-            and not VerifiedEmail.objects.confirmation_needed(reply.parent.email_digest)
-        ]
-    except Exception as exc:
-        logger.error("Follow-up notifications failed: %s", type(exc).__name__)
-        return 0
-    return len(messages) if _send(messages, "follow-up notification") else 0
+    approved_before = set(
+        ModerationEvent.objects.filter(comment_id__in=ids, to_status=Status.APPROVED)
+        .values("comment_id").annotate(n=Count("pk")).filter(n__gt=1)
+        .values_list("comment_id", flat=True)
+    )
+    replies = (
+        Comment.objects.filter(pk__in=ids, status=Status.APPROVED)
+        .filter(parent__notify=True, parent__status=Status.APPROVED)
+        .exclude(parent__email="")
+        .exclude(pk__in=approved_before)
+        .select_related("article", "parent")
+    )
+    return sum(
+        send_once(f"follow-up:{reply.pk}", [follow_up_message(reply)]) for reply in replies
+        if reply.email_digest != reply.parent.email_digest  # no mail about your own reply
+        # With confirmation on, only a confirmed address gets mail it did not just ask for.
+        and not VerifiedEmail.objects.confirmation_needed(reply.parent.email_digest)
+    )
 
 
 def follow_up_message(reply):
@@ -254,7 +256,11 @@ def confirmed_reply(token):
 
 def send_confirmation(comment):
     """Mail the link that releases this commenter's replies to the queue (at most hourly per address)."""
-    if not caches["limits"].add(f"comments:confirmation-sent:{comment.email_digest}", True, CONFIRMATION_RESEND_SECONDS):
+    event = f"confirm:{comment.pk}"
+    # A second run of the same task (its marker exists) finishes its own email whatever the hourly limit says.
+    throttle = f"comments:confirmation-sent:{comment.email_digest}"
+    first_run = not SentMail.objects.filter(event=event).exists()
+    if first_run and not caches["limits"].add(throttle, True, CONFIRMATION_RESEND_SECONDS):
         return False
     body = render_to_string("comments/email/confirm.txt", {
         "reply": comment,
@@ -264,10 +270,7 @@ def send_confirmation(comment):
     })
     subject = " ".join(f"Confirm your reply on “{comment.article.title}”".split())
     message = EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [comment.email])
-    if not _send([message], "confirmation link"):
-        caches["limits"].delete(f"comments:confirmation-sent:{comment.email_digest}")
-        return False
-    return True
+    return send_once(event, [message]) == 1
 
 
 def confirm(reply, own_ids=()):
@@ -277,21 +280,18 @@ def confirm(reply, own_ids=()):
     Others that someone typed the same address on stay out: confirming one's own reply
     must not vouch for an impersonator's.
     """
+    from . import tasks
+
     digest = reply.email_digest
     with transaction.atomic():
         VerifiedEmail.objects.get_or_create(digest=digest)
-        released = (
+        waiting = (
             Comment.objects.filter(email_digest=digest).awaiting_confirmation()
             .filter(Q(pk=reply.pk) | Q(pk__in=own_ids))
-            .update(awaiting_confirmation=False)
         )
+        ids = list(waiting.values_list("pk", flat=True))
+        released = waiting.update(awaiting_confirmation=False)
         if released:
-            transaction.on_commit(_notify_moderators_quietly)
+            enqueue_on_commit(tasks.send_moderation_digest)
+            events.announce("reply.held", ids)
     return released
-
-
-def _notify_moderators_quietly():
-    try:
-        notify_moderators()
-    except Exception as exc:
-        logger.error("Moderators' alert failed: %s", type(exc).__name__)

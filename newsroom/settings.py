@@ -61,8 +61,12 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "django_tasks",
+    "django_tasks_db",
     "articles",
     "comments",
+    "background",
+    "webhooks",
 ]
 
 MIDDLEWARE = [
@@ -361,3 +365,41 @@ COMMENTS_CONFIRM_MAX_AGE = env_int("COMMENTS_CONFIRM_MAX_AGE", 3 * 24 * 60 * 60)
 COMMENTS_UNSUBSCRIBE_MAX_AGE = env_int("COMMENTS_UNSUBSCRIBE_MAX_AGE", 90 * 24 * 60 * 60)
 # Seconds a rendered page of replies is kept; any change to them replaces it at once.
 COMMENTS_REPLIES_CACHE_SECONDS = env_int("COMMENTS_REPLIES_CACHE_SECONDS", 24 * 60 * 60)
+
+# --- Background work (issue 15) ------------------------------------------------
+# Django's Tasks API (the django-tasks backport until Django 6.0). The default
+# keeps tasks in the database: no extra server on SQLite, and on PostgreSQL any
+# number of `manage.py run_worker` processes share the queue (SKIP LOCKED).
+# "immediate" runs each task inside the request instead (no worker needed).
+_TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+_task_backend = env_str("BACKGROUND_TASKS_BACKEND", "database")
+if _task_backend not in _TASK_BACKENDS:
+    raise ImproperlyConfigured(f"BACKGROUND_TASKS_BACKEND: use one of {', '.join(_TASK_BACKENDS)}.")
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS[_task_backend]}}
+# A failed task runs again after BASE, 2×BASE, 4×BASE… seconds (at most MAX), up to ATTEMPTS runs in all.
+BACKGROUND_TASK_ATTEMPTS = env_int("BACKGROUND_TASK_ATTEMPTS", 5)
+BACKGROUND_RETRY_BASE_SECONDS = env_int("BACKGROUND_RETRY_BASE_SECONDS", 30)
+BACKGROUND_RETRY_MAX_SECONDS = env_int("BACKGROUND_RETRY_MAX_SECONDS", 3600)
+# A task "running" for longer than this was left by a worker that died; it is run again.
+BACKGROUND_TASK_TIMEOUT = env_int("BACKGROUND_TASK_TIMEOUT", 600)
+
+# Webhooks out: deliveries to private, loopback or link-local addresses are
+# refused unless this is on (a receiver on the same host or network).
+COMMENTS_WEBHOOKS_ALLOW_PRIVATE = env_bool("COMMENTS_WEBHOOKS_ALLOW_PRIVATE", False)
+COMMENTS_WEBHOOKS_TIMEOUT = env_int("COMMENTS_WEBHOOKS_TIMEOUT", 10)
+COMMENTS_WEBHOOKS_ATTEMPTS = env_int("COMMENTS_WEBHOOKS_ATTEMPTS", 8)
+# An endpoint is switched off when this many attempts in a row failed over at least these hours.
+COMMENTS_WEBHOOKS_DISABLE_AFTER_FAILURES = env_int("COMMENTS_WEBHOOKS_DISABLE_AFTER_FAILURES", 20)
+COMMENTS_WEBHOOKS_DISABLE_AFTER_HOURS = env_int("COMMENTS_WEBHOOKS_DISABLE_AFTER_HOURS", 24)
+# Days the delivery log (with each payload: names and reply text) is kept.
+COMMENTS_WEBHOOKS_LOG_DAYS = env_int("COMMENTS_WEBHOOKS_LOG_DAYS", 14)
+# `manage.py run_periodic` (cron, every minute) queues each of these at most once per interval.
+BACKGROUND_PERIODIC_TASKS = {
+    "comments.tasks.send_moderation_digest": env_int("COMMENTS_DIGEST_EVERY_SECONDS", 300),
+    "comments.tasks.purge_personal_data": 24 * 60 * 60,
+    "background.tasks.prune": 24 * 60 * 60,
+    "webhooks.tasks.prune_deliveries": 24 * 60 * 60,
+}

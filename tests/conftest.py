@@ -21,6 +21,15 @@ def relaxed_timing(settings):
 
 
 @pytest.fixture(autouse=True)
+def tasks_run_inline(settings):
+    """Queued tasks run at once, inside the test (after commit, where they are queued).
+
+    Tests of the queue itself switch to the database backend and a real worker.
+    """
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture(autouse=True)
 def empty_cache(request):
     """Each test starts with an empty cache (rate windows, cached pages).
 

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class BackgroundConfig(AppConfig):
+    name = "background"
+    verbose_name = _("Background work")
+
+    def ready(self):
+        from . import retries  # noqa: F401  (connects the retry scheduler to task_finished)

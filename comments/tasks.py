@@ -1,0 +1,34 @@
+"""The comments app's background work: every email, and the retention purge.
+
+Each task takes ids, reloads what it needs, and may run twice (a retry, a worker
+that died mid-task): emails go through background.mail.send_once.
+"""
+
+from django_tasks import task
+
+from . import notifications, personal_data
+from .models import Comment
+
+
+@task()
+def reply_stored(comment_id):
+    comment = Comment.objects.select_related("article").filter(pk=comment_id).first()
+    if comment is not None:  # erased before the worker got to it: nothing to tell anyone
+        notifications.reply_stored(comment)
+
+
+@task()
+def replies_approved(ids):
+    return notifications.replies_approved(ids)
+
+
+@task(takes_context=True)
+def send_moderation_digest(context):
+    # The task's own id names its claim, so a second run finishes the same email.
+    return notifications.notify_moderators(key=context.task_result.id)
+
+
+@task()
+def purge_personal_data():
+    cleared, deleted = personal_data.purge()
+    return {"cleared": cleared, "deleted": deleted}

@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class WebhooksConfig(AppConfig):
+    name = "webhooks"
+    verbose_name = _("Webhooks")
+
+    def ready(self):
+        from comments import events
+
+        from . import dispatch
+
+        events.reply_event.connect(dispatch.on_reply_event, dispatch_uid="webhooks.reply_event")
+        events.commenter_banned.connect(dispatch.on_commenter_banned, dispatch_uid="webhooks.commenter_banned")
