@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404, render
 from comments.forms import CommentForm
 from comments.http import own_reply_ids
 from comments.models import Comment
-from comments.threads import CSRF_PLACEHOLDER, page_version, replies_section
+from comments.threads import CSRF_PLACEHOLDER, page_version, place_reply_messages, replies_section
 
 from . import page_cache
 from .models import Article
@@ -39,6 +39,7 @@ def render_article(request, article, form, *, status=200, csrf_token=None):
     page_number, reply_count, replies_html = replies_section(
         request, article, own_reply_ids(request), csrf_token=csrf_token
     )
+    replies_html, page_messages = place_reply_messages(request, replies_html)
     replying_to = _approved_reply(article, form.data.get("parent") if form.is_bound else request.GET.get("replytocom"))
     if replying_to and not form.is_bound:
         form.initial["parent"] = replying_to.pk
@@ -47,7 +48,10 @@ def render_article(request, article, form, *, status=200, csrf_token=None):
         "article": article,
         "page_number": page_number,
         "reply_count": reply_count,
+        # With nothing published yet, the reader may still see their own reply awaiting moderation.
+        "shows_replies": bool(reply_count) or 'id="comment-' in replies_html,
         "replies_html": replies_html,
+        "page_messages": page_messages,
         "page_url": page_url,
         "form": form,
         "replying_to": replying_to,

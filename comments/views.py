@@ -14,6 +14,7 @@ from .forms import CommentForm, ReportForm
 from .http import HttpResponseSeeOther, client_ip, over_rate, remember_own_reply, reporter_key, user_agent
 from .models import Comment
 from .moderation import Refused
+from .threads import reply_message_tag
 
 
 @sensitive_post_parameters("email")
@@ -49,7 +50,8 @@ def report_comment(request, pk):
         return HttpResponse("Choose a reason from the list.", status=400, content_type="text/plain")
     comment.report(reporter=reporter_key(request), user=request.user if request.user.is_authenticated else None,
                    **form.cleaned_data)
-    messages.success(request, "Thank you. A moderator will look at this reply.")
+    # Shown next to the reply the reader came back to, not at the top of a long page.
+    messages.success(request, "Thank you. A moderator will look at this reply.", extra_tags=reply_message_tag(comment))
     return HttpResponseSeeOther(comment.get_absolute_url())
 
 
