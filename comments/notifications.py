@@ -26,6 +26,7 @@ until they follow a signed link that expires after COMMENTS_CONFIRM_MAX_AGE.
 
 import html
 import logging
+import time
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -100,6 +101,22 @@ def moderator_emails():
     return sorted(unique.values())
 
 
+def unannounced():
+    """Held replies in the queue that no moderators' email has mentioned yet."""
+    return Comment.objects.in_queue().filter(moderators_notified_at=None)
+
+
+def batch_window_left():
+    """Seconds until the batching window closes and the next send may go out; 0 when it is closed."""
+    seconds = settings.COMMENTS_NOTIFY_BATCH_SECONDS
+    sent_at = cache.get(WINDOW_KEY) if seconds > 0 else None
+    if sent_at is None:
+        return 0
+    if not isinstance(sent_at, (int, float)) or isinstance(sent_at, bool):
+        return seconds  # set before the window remembered when it opened
+    return max(1, round(sent_at + seconds - time.time()))
+
+
 def notify_moderators():
     """Email the moderators every held reply no email has mentioned yet, at most once per window.
 
@@ -108,13 +125,13 @@ def notify_moderators():
     seconds = settings.COMMENTS_NOTIFY_BATCH_SECONDS
     if seconds > 0 and cache.get(WINDOW_KEY):
         return 0  # an email went out recently: these replies wait for the digest (cheap check first)
-    waiting = Comment.objects.in_queue().filter(moderators_notified_at=None)
+    waiting = unannounced()
     if not waiting.exists():
         return 0
     recipients = moderator_emails()
     if not recipients:
         return 0
-    if seconds > 0 and not cache.add(WINDOW_KEY, True, timeout=seconds):
+    if seconds > 0 and not cache.add(WINDOW_KEY, time.time(), timeout=seconds):
         return 0  # another process has just sent
     now = timezone.now()
     # One UPDATE claims the replies, so two senders at once never list the same reply.
