@@ -6,6 +6,7 @@ README's settings table lists every name.
 """
 
 import os
+import sys
 from pathlib import Path
 
 import dj_database_url
@@ -212,7 +213,10 @@ CONTENT_SECURITY_POLICY = {
 
 # --- Logging: JSON lines, never a request body, email-shaped text redacted ----
 
-LOGGING = logs.config(env_str("DJANGO_LOG_LEVEL", "INFO"))
+# runserver in development prints readable lines; gunicorn and everything else JSON.
+# DJANGO_LOG_FORMAT=json or text chooses either way.
+LOG_FORMAT = env_str("DJANGO_LOG_FORMAT") or ("text" if DEBUG and sys.argv[1:2] == ["runserver"] else "json")
+LOGGING = logs.config(env_str("DJANGO_LOG_LEVEL", "INFO"), readable=LOG_FORMAT == "text")
 
 # --- Django REST framework ----------------------------------------------------
 

@@ -1,9 +1,17 @@
 import io
 import json
 import logging
+import os
+import re
+import socket
+import subprocess
 import sys
+import time
+import urllib.error
+import urllib.request
 
 import pytest
+from django.conf import settings
 from django.test import Client
 
 from comments.models import Comment
@@ -68,3 +76,41 @@ def test_reply_post_paths_log_no_email(article, log_lines, monkeypatch):
     assert f"storage failed for {REDACTED}" in server_error["exception"]
     assert any(line.get("status") == 400 for line in lines)
     assert any(line.get("status") == 404 and REDACTED in line["message"] for line in lines)
+
+
+def run_server_and_get(tmp_path, **env):
+    """Start `manage.py runserver`, make one request, return what it logged on stderr."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    kept = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_", "REDIS_"))}
+    env = {**kept, "DJANGO_SETTINGS_MODULE": "newsroom.settings",
+           "DATABASE_URL": f"sqlite:///{tmp_path / 'dev.sqlite3'}", **env}
+    server = subprocess.Popen(
+        [sys.executable, "manage.py", "runserver", "--noreload", "--skip-checks", f"127.0.0.1:{port}"],
+        env=env, cwd=settings.BASE_DIR, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+    )
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5)
+                break
+            except urllib.error.HTTPError:
+                break  # answered (503: this database has no tables), and logged
+            except OSError:
+                time.sleep(0.1)
+    finally:
+        server.terminate()
+        _, stderr = server.communicate(timeout=10)
+    return [line for line in stderr.splitlines() if "/healthz" in line]
+
+
+def test_runserver_in_development_logs_readable_lines(tmp_path):
+    lines = run_server_and_get(tmp_path, DJANGO_DEBUG="1")
+    assert lines and not lines[0].startswith("{")
+    assert re.fullmatch(r'\[\d\d:\d\d:\d\d\] \w+ django\.server: "GET /healthz HTTP/1\.1" \d{3} \d+', lines[-1])
+
+
+def test_json_logs_when_asked_for_even_under_runserver(tmp_path):
+    lines = run_server_and_get(tmp_path, DJANGO_DEBUG="1", DJANGO_LOG_FORMAT="json")
+    assert json.loads(lines[-1])["logger"] == "django.server"
