@@ -124,6 +124,10 @@ def _absolute(url):
     return url if _SCHEME.match(url) else f"http://{url}"
 
 
+def _comparable(url):
+    return (url or "").rstrip("/").lower()
+
+
 @lru_cache(maxsize=256)
 def _reply_urls(html):
     urls, end = [], 0
@@ -134,7 +138,8 @@ def _reply_urls(html):
         if target:
             urls.append(target)
         # A link's text may name another address than its target: a reader sees both.
-        urls += [url for url in _text_urls(anchor["text"]) if _absolute(url) != target]
+        shown = _text_urls(anchor["text"])
+        urls += [url for url in shown if _comparable(_absolute(url)) != _comparable(target)]
         end = anchor.end()
     return tuple(urls + _text_urls(html[end:]))
 

@@ -162,7 +162,9 @@ def test_erase_dry_run_lists_what_would_go_and_changes_nothing(threads):
     assert "“Jane alone” → anonymise" in run("erase_commenter", JANE, "--dry-run", "--anonymise")
 
 
-@pytest.mark.parametrize("answer,erased", [("yes", True), ("YES ", True), ("no", False), ("", False), (EOFError, False)])
+@pytest.mark.parametrize(
+    "answer,erased", [("yes", True), ("YES ", True), ("no", False), ("", False), (EOFError, False)]
+)
 def test_erase_asks_before_it_deletes(threads, monkeypatch, answer, erased):
     asked = []
 

@@ -118,6 +118,11 @@ def test_reply_urls_include_urls_that_are_not_links():
     assert reply_urls(html) == ["http://a.shop/x", "https://ok.example", "https://evil.shop"]
 
 
+def test_a_link_whose_text_is_its_address_counts_once():
+    html = render_reply('<a href="https://Example.org/a/">https://example.org/a</a> and <a href="http://b.xyz">b</a>')
+    assert reply_urls(html) == ["https://Example.org/a/", "http://b.xyz"]
+
+
 def test_a_linkified_url_counts_once():
     assert reply_urls(render_reply("www.spam.site/p and http://a.xyz")) == ["http://www.spam.site/p", "http://a.xyz"]
 
