@@ -13,8 +13,18 @@ from newsroom import logs  # noqa: E402
 wsgi_app = "newsroom.wsgi:application"
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000").split(",")
 
-# Sync workers: page rendering is CPU-bound, so the classic 2 x cores + 1.
+# Page rendering is CPU-bound, so the classic 2 x cores + 1 processes.
 workers = int(os.environ.get("WEB_CONCURRENCY") or 2 * (os.cpu_count() or 1) + 1)
+# Threads, not sync workers: a client sending its body slowly holds one thread, not a
+# whole process (12 of them held every sync worker while a reader waited 30 s). The
+# proxy in front should buffer bodies anyway (README "Production"); this is for gunicorn run bare.
+worker_class = "gthread"
+threads = int(os.environ.get("GUNICORN_THREADS", 8))
+# A process whose threads are all busy stops accepting, so the next reader goes to a
+# free one instead of queueing behind slow clients; with no room left for idle
+# keep-alive connections, keep-alive is off, as it was with sync workers.
+worker_connections = threads
+keepalive = 0
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", 30))
 graceful_timeout = 30
 # Recycle workers now and then, staggered, so a slow leak never takes them all at once.

@@ -7,7 +7,7 @@ from django.utils.cache import patch_cache_control
 from comments.forms import CommentForm
 from comments.http import own_reply_ids
 from comments.models import Comment
-from comments.threads import CSRF_PLACEHOLDER, page_version, parse_page, replies_section
+from comments.threads import CSRF_PLACEHOLDER, page_version, parse_page, place_reply_messages, replies_section
 
 from . import page_cache
 from .models import Article
@@ -53,6 +53,7 @@ def render_article(request, article, form, *, page=1, status=200, csrf_token=Non
     )
     if replies_html is None:
         return redirect(_page_url(article.slug, page_number))
+    replies_html, page_messages = place_reply_messages(request, replies_html)
     replying_to = _approved_reply(article, form.data.get("parent") if form.is_bound else request.GET.get("replytocom"))
     if replying_to and not form.is_bound:
         form.initial["parent"] = replying_to.pk
@@ -61,7 +62,10 @@ def render_article(request, article, form, *, page=1, status=200, csrf_token=Non
         "article": article,
         "page_number": page_number,
         "reply_count": reply_count,
+        # With nothing published yet, the reader may still see their own reply awaiting moderation.
+        "shows_replies": bool(reply_count) or 'id="comment-' in replies_html,
         "replies_html": replies_html,
+        "page_messages": page_messages,
         "page_url": page_url,
         "form": form,
         "replying_to": replying_to,

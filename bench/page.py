@@ -61,7 +61,7 @@ def main():
                         results[name] = run
 
     backend = "Redis" if "REDIS_URL" in env else "database cache"
-    print(f"gunicorn.conf.py ({common.workers(env)} sync workers), wrk -t2 -c16 -d{seconds}s, best of {rounds}; "
+    print(f"gunicorn.conf.py ({common.workers(env)} gthread workers), wrk -t2 -c16 -d{seconds}s, best of {rounds}; "
           f"{common.describe(url)}, {backend}; page sizes: "
           + ", ".join(f"{name}: {kb} KB" for name, kb in sizes.items()))
     bare = results["bare view (2 KB)"]["rps"]

@@ -316,9 +316,15 @@ class Comment(models.Model):
 
         return Truncator(html.unescape(strip_tags(self.body_html))).chars(length)
 
+    @classmethod
+    def max_thread_depth(cls):
+        """Levels thread_path can hold: each is a 10-digit id and a slash."""
+        return (cls._meta.get_field("thread_path").max_length + 1) // 11
+
     def attach_to(self, parent):
         """Reply to `parent`, or to its deepest ancestor within COMMENTS_THREAD_DEPTH."""
-        max_depth = settings.COMMENTS_THREAD_DEPTH
+        # Capped as well as checked (comments.E001): a reply too deep for thread_path is never tried.
+        max_depth = min(settings.COMMENTS_THREAD_DEPTH, self.max_thread_depth())
         while parent is not None and parent.depth + 1 >= max_depth:
             parent = parent.parent
         self.parent = parent

@@ -22,7 +22,6 @@ from hashlib import blake2b
 from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import cached_property
-from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core import signing
@@ -31,7 +30,7 @@ from django.utils import timezone
 
 from . import privacy
 from .models import Comment, ListEntry, Status, VerifiedEmail
-from .sanitize import count_links
+from .sanitize import reply_urls, url_hosts
 
 REFUSE, SPAM, HOLD, APPROVE = "refuse", "spam", "hold", "approve"
 
@@ -95,10 +94,11 @@ class Submission:
 
     @cached_property
     def link_domains(self):
-        hrefs = re.findall(r'href="([^"]*)"', self.comment.body_html)
+        """Hosts of every URL in the reply, linked or not, and of the author's website."""
+        urls = reply_urls(self.comment.body_html)
         if self.comment.website:
-            hrefs.append(self.comment.website)
-        return {urlsplit(h).hostname or "" for h in hrefs} - {""}
+            urls.append(self.comment.website)
+        return url_hosts(urls)
 
     @cached_property
     def searchable_text(self):
@@ -255,7 +255,7 @@ def hold_listed(sub):
 
 
 def too_many_links(sub):
-    links = count_links(sub.comment.body_html)
+    links = len(reply_urls(sub.comment.body_html))
     if links > settings.COMMENTS_MAX_LINKS:
         return Verdict(HOLD, f"held: {links} links")
 

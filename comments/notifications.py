@@ -33,6 +33,7 @@ Reader text in every email is quoted line by line ("> ") and names are folded
 onto one line, so nothing a reader typed can pass for the site's own words.
 """
 
+import time
 import uuid
 
 from django.conf import settings
@@ -47,7 +48,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils import timezone
 
-from background.mail import send_once
+from background.mail import MailNotSent, send_once
 from background.models import SentMail
 from background.queue import enqueue_on_commit
 
@@ -110,6 +111,22 @@ def moderator_emails():
 CLAIM = "claim"  # SentMail.recipient of the row that records which replies one email lists
 
 
+def unannounced():
+    """Held replies in the queue that no moderators' email has mentioned yet."""
+    return Comment.objects.in_queue().filter(moderators_notified_at=None)
+
+
+def batch_window_left():
+    """Seconds until the batching window closes and the next send may go out; 0 when it is closed."""
+    seconds = settings.COMMENTS_NOTIFY_BATCH_SECONDS
+    sent_at = caches["limits"].get(WINDOW_KEY) if seconds > 0 else None
+    if sent_at is None:
+        return 0
+    if not isinstance(sent_at, (int, float)) or isinstance(sent_at, bool):
+        return seconds  # set before the window remembered when it opened
+    return max(1, round(sent_at + seconds - time.time()))
+
+
 def notify_moderators(key=None):
     """Email the moderators every held reply no email has mentioned yet, at most once per window.
 
@@ -145,9 +162,15 @@ def notify_moderators(key=None):
         ],
         "queue_url": absolute(reverse("admin:comments_moderationqueue_changelist")),
     })
-    send_once(event, [
-        EmailMessage(" ".join(subject.split()), body, settings.DEFAULT_FROM_EMAIL, [to]) for to in recipients
-    ])
+    try:
+        send_once(event, [
+            EmailMessage(" ".join(subject.split()), body, settings.DEFAULT_FROM_EMAIL, [to]) for to in recipients
+        ])
+    except MailNotSent:
+        if key is None:  # an ad-hoc send nobody retries: its replies go out with the next send
+            claimed.update(moderators_notified_at=None)
+            SentMail.objects.filter(event=event).delete()
+        raise
     return count
 
 
@@ -159,10 +182,11 @@ def _claim_held_replies(event):
     seconds = settings.COMMENTS_NOTIFY_BATCH_SECONDS
     if seconds > 0 and caches["limits"].get(WINDOW_KEY):
         return None  # an email went out recently: these replies wait for the digest (cheap check first)
-    waiting = Comment.objects.in_queue().filter(moderators_notified_at=None)
+    waiting = unannounced()
     if not waiting.exists() or not moderator_emails():
         return None
-    if seconds > 0 and not caches["limits"].add(WINDOW_KEY, True, timeout=seconds):
+    # The window remembers when it opened, so the digest command can say how long it has left.
+    if seconds > 0 and not caches["limits"].add(WINDOW_KEY, time.time(), timeout=seconds):
         return None  # another process has just sent
     with transaction.atomic():
         now = timezone.now()

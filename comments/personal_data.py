@@ -60,6 +60,12 @@ def _answered(mine):
     return answered
 
 
+def erasure_plan(mine, *, anonymise=False):
+    """Which of a commenter's replies (ids) erasure keeps as placeholders, and which it deletes."""
+    kept = set(mine) if anonymise else _answered(mine)
+    return kept, set(mine) - kept
+
+
 def erase(digest, *, anonymise=False, by=None):
     """Delete, or with `anonymise` strip, every reply of the commenter with this email digest.
 
@@ -74,8 +80,7 @@ def erase(digest, *, anonymise=False, by=None):
     }
     with transaction.atomic():
         mine = dict(Comment.objects.filter(email_digest=digest).select_for_update().values_list("pk", "status"))
-        kept = set(mine) if anonymise else _answered(mine)
-        doomed = set(mine) - kept
+        kept, doomed = erasure_plan(mine, anonymise=anonymise)
         if anonymise:
             Comment.objects.filter(pk__in=kept).update(**anonymous)
             why = "anonymised at its author's request"

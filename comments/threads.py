@@ -21,13 +21,14 @@ from itertools import pairwise
 from math import ceil
 
 from django.conf import settings
+from django.contrib import messages
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Q
 from django.middleware.csrf import get_token
 from django.template.loader import get_template, render_to_string
-from django.utils.html import format_html_join
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from .models import Comment, Flag, Status
@@ -253,3 +254,26 @@ def replies_section(request, article, own_ids, page, csrf_token=None):
     if number != page:
         return number, reply_count, None
     return number, reply_count, mark_safe(html.replace(CSRF_PLACEHOLDER, csrf_token or get_token(request)))
+
+
+def reply_message_tag(comment):
+    """The extra_tags of a message about one reply, which the page shows next to that reply."""
+    return f"reply-{comment.pk}"
+
+
+def place_reply_messages(request, html):
+    """Put each message about a reply on this page (a report received) just above its text.
+
+    Returns the replies' html and the messages left for the top of the page, such as
+    one about a reply the report sent back to the queue.
+    """
+    left = []
+    for message in messages.get_messages(request):
+        reply = re.fullmatch(r"reply-([0-9]+)", message.extra_tags or "")
+        start = html.find(f'<li id="comment-{reply[1]}" ') if reply else -1
+        if start < 0:
+            left.append(message)
+            continue
+        at = html.index('<div class="comment-content">', start)
+        html = html[:at] + format_html('<p class="reply-message" role="status">{}</p>', message) + html[at:]
+    return mark_safe(html), left

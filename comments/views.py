@@ -25,6 +25,7 @@ from .http import (
 )
 from .models import Comment
 from .moderation import Refused
+from .threads import reply_message_tag
 
 
 @sensitive_post_parameters("email")
@@ -62,7 +63,8 @@ def report_comment(request, pk):
         return HttpResponse("Choose a reason from the list.", status=400, content_type="text/plain")
     comment.report(reporter=reporter_key(request), user=request.user if request.user.is_authenticated else None,
                    **form.cleaned_data)
-    messages.success(request, "Thank you. A moderator will look at this reply.")
+    # Shown next to the reply the reader came back to, not at the top of a long page.
+    messages.success(request, "Thank you. A moderator will look at this reply.", extra_tags=reply_message_tag(comment))
     return HttpResponseSeeOther(comment.get_absolute_url())
 
 

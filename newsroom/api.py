@@ -1,11 +1,25 @@
-"""What every endpoint under /api/ shares: JSON errors for bodies Django refuses,
-and the error responses the OpenAPI document describes."""
+"""What every endpoint under /api/ shares: its JSON parser, JSON errors for bodies
+Django refuses, and the error responses the OpenAPI document describes."""
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
-from rest_framework import exceptions, serializers, views
+from rest_framework import exceptions, parsers, serializers, views
+
+
+class JSONParser(parsers.JSONParser):
+    """DRF's parser, answering JSON nested past Python's recursion limit with a 400.
+
+    The json module raises RecursionError for such a body (about 1,000 levels),
+    which DRF does not take for a parse error: a 500 from a 20 KB request.
+    """
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        try:
+            return super().parse(stream, media_type, parser_context)
+        except RecursionError:
+            raise exceptions.ParseError("JSON parse error - the document is nested too deeply.") from None
 
 
 class RequestTooLarge(exceptions.APIException):

@@ -70,17 +70,24 @@ class JsonLines(logging.Formatter):
         return json.dumps(entry, ensure_ascii=False)
 
 
-def config(level="INFO", *, extra_loggers=()):
-    """A dictConfig for Django's LOGGING and gunicorn's logconfig_dict alike."""
+def config(level="INFO", *, extra_loggers=(), readable=False):
+    """A dictConfig for Django's LOGGING and gunicorn's logconfig_dict alike.
+
+    `readable` gives plain lines for a developer's terminal (runserver) instead of JSON;
+    emails are redacted either way.
+    """
     return {
         "version": 1,
         "disable_existing_loggers": False,
         "filters": {"redact_emails": {"()": "newsroom.logs.RedactEmails"}},
-        "formatters": {"json": {"()": "newsroom.logs.JsonLines"}},
+        "formatters": {
+            "json": {"()": "newsroom.logs.JsonLines"},
+            "readable": {"format": "[%(asctime)s] %(levelname)s %(name)s: %(message)s", "datefmt": "%H:%M:%S"},
+        },
         "handlers": {
             "console": {
                 "class": "logging.StreamHandler",
-                "formatter": "json",
+                "formatter": "readable" if readable else "json",
                 "filters": ["redact_emails"],
             }
         },

@@ -6,6 +6,7 @@ README's settings table lists every name.
 """
 
 import os
+import sys
 from pathlib import Path
 
 import dj_database_url
@@ -75,6 +76,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "newsroom.cross_origin.CrossOriginProtectionMiddleware",
+    # Reads form bodies before the CSRF check: one 400 or 413 for a body Django cannot take.
+    "newsroom.middleware.FormBodyMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -230,7 +233,10 @@ CONTENT_SECURITY_POLICY = {
 
 # --- Logging: JSON lines, never a request body, email-shaped text redacted ----
 
-LOGGING = logs.config(env_str("DJANGO_LOG_LEVEL", "INFO"))
+# runserver in development prints readable lines; gunicorn and everything else JSON.
+# DJANGO_LOG_FORMAT=json or text chooses either way.
+LOG_FORMAT = env_str("DJANGO_LOG_FORMAT") or ("text" if DEBUG and sys.argv[1:2] == ["runserver"] else "json")
+LOGGING = logs.config(env_str("DJANGO_LOG_LEVEL", "INFO"), readable=LOG_FORMAT == "text")
 
 # --- Django REST framework ----------------------------------------------------
 
@@ -242,7 +248,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_PARSER_CLASSES": [
-        "rest_framework.parsers.JSONParser",
+        "newsroom.api.JSONParser",
         "rest_framework.parsers.FormParser",
     ],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",

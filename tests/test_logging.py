@@ -1,9 +1,17 @@
 import io
 import json
 import logging
+import os
+import re
+import socket
+import subprocess
 import sys
+import time
+import urllib.error
+import urllib.request
 
 import pytest
+from django.conf import settings
 from django.test import Client
 
 from comments.models import Comment
@@ -78,3 +86,42 @@ def test_digests_are_redacted_as_postgresql_quotes_them():
     detail = f"Key (kind, action, value)=(commenter, spam, {digest}) already exists."
     assert redact(detail) == f"Key (kind, action, value)=(commenter, spam, {DIGEST_REDACTED}) already exists."
     assert redact("a" * 63) == "a" * 63 and redact("a" * 65) == "a" * 65  # only digest-length runs
+
+
+def run_server_and_get(tmp_path, **env):
+    """Start `manage.py runserver`, make one request, return what it logged on stderr."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    kept = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_", "REDIS_"))}
+    env = {**kept, "DJANGO_SETTINGS_MODULE": "newsroom.settings",
+           "DATABASE_URL": f"sqlite:///{tmp_path / 'dev.sqlite3'}", **env}
+    server = subprocess.Popen(
+        [sys.executable, "manage.py", "runserver", "--noreload", "--skip-checks", f"127.0.0.1:{port}"],
+        env=env, cwd=settings.BASE_DIR, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+    )
+    try:
+        for _ in range(100):
+            try:
+                # A redirect, which needs no database and only the server logs.
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/favicon.ico", timeout=5)
+                break
+            except urllib.error.HTTPError:
+                break
+            except OSError:
+                time.sleep(0.1)
+    finally:
+        server.terminate()
+        _, stderr = server.communicate(timeout=10)
+    return [line for line in stderr.splitlines() if "/favicon.ico" in line]
+
+
+def test_runserver_in_development_logs_readable_lines(tmp_path):
+    lines = run_server_and_get(tmp_path, DJANGO_DEBUG="1")
+    assert lines and not lines[0].startswith("{")
+    assert re.fullmatch(r'\[\d\d:\d\d:\d\d\] INFO django\.server: "GET /favicon\.ico HTTP/1\.1" 302 0', lines[0])
+
+
+def test_json_logs_when_asked_for_even_under_runserver(tmp_path):
+    lines = run_server_and_get(tmp_path, DJANGO_DEBUG="1", DJANGO_LOG_FORMAT="json")
+    assert [json.loads(line)["logger"] for line in lines] == ["django.server"]

@@ -206,6 +206,14 @@ def test_gunicorn_workers_follow_the_core_count_and_bind_follows_the_environment
     assert gunicorn_config(GUNICORN_BIND="0.0.0.0:9000")["bind"] == ["0.0.0.0:9000"]
 
 
+def test_gunicorn_uses_threads_and_a_busy_worker_stops_accepting():
+    """A slow client holds a thread, not a process (the slow-body test in tests/test_slow_bodies.py shows it)."""
+    config = gunicorn_config()
+    assert config["worker_class"] == "gthread" and config["threads"] == 8
+    assert config["worker_connections"] == config["threads"]
+    assert gunicorn_config(GUNICORN_THREADS="4")["worker_connections"] == 4
+
+
 def test_gunicorn_access_log_leaves_out_query_strings_and_client_details():
     config = gunicorn_config()
     access = config["access_log_format"]

@@ -95,7 +95,7 @@ def test_a_trusted_commenter_shows_at_once(client, make_article, moderator):
 def test_erasure_shows_at_once(article, make_comment, client, anonymise):
     make_comment(name="Private Person", email="private@example.com", body="My words")
     assert "Private Person" in page(client, article)
-    call_command("erase_commenter", "private@example.com", *(["--anonymise"] if anonymise else []))
+    call_command("erase_commenter", "private@example.com", "--yes", *(["--anonymise"] if anonymise else []))
     assert "Private Person" not in page(Client(), article)
 
 

@@ -170,7 +170,10 @@ def test_report_a_reply(pages, article, make_comment):
     item.get_by_label("Note (optional)").fill("Personal attack")
     item.get_by_role("button", name="Send report").click()
 
-    expect(page.locator(".messages")).to_contain_text("Thank you. A moderator will look at this reply.")
+    # Back at the reply, with the thanks next to it rather than at the top of the page.
+    assert page.url.endswith(f"#comment-{reply.pk}")
+    expect(item.locator(".reply-message")).to_contain_text("Thank you. A moderator will look at this reply.")
+    expect(item.locator(".reply-message")).to_be_in_viewport()
     flag = Flag.objects.get()
     assert (flag.comment, flag.reason, flag.note) == (reply, "abusive", "Personal attack")
 

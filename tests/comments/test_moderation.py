@@ -150,6 +150,27 @@ def test_blocklist_and_hold_list(submission, kind, value, fields, reason):
     assert moderation.hold_listed(submission(**fields)).reason == f"held: {reason}"
 
 
+@pytest.mark.parametrize(
+    "value,body",
+    [
+        ("casino-bonus.shop", "Free spins: https://casino-bonus.shop/promo"),
+        ("casino-bonus.shop", "(https://www.casino-bonus.shop/promo)"),
+        ("casino-bonus.shop", '"https://casino-bonus.shop/"'),
+        ("pills.xyz", "www.pills.xyz/buy"),
+        ("pills.xyz", "<code>http://pills.xyz/a</code>"),
+        ("pills.xyz", '<a href="https://harmless.example/">https://pills.xyz/</a>'),
+        ("198.51.100.7", "http://198.51.100.7/x"),
+        ("bücher.shop", "https://xn--bcher-kva.shop/"),
+        ("xn--bcher-kva.shop", "https://bücher.shop/"),
+        ("evil.top", "http://google.com@evil.top/login"),
+    ],
+)
+def test_blocklisted_domain_matches_every_url_in_the_reply(submission, value, body):
+    assert action_of(moderation.blocklisted, submission(body=body)) is None
+    ListEntry.objects.create(kind="domain", action="spam", value=value)
+    assert moderation.blocklisted(submission(body=body)).action == SPAM
+
+
 def test_words_match_whole_words_only(submission):
     ListEntry.objects.create(kind="word", action="spam", value="ass")
     assert action_of(moderation.blocklisted, submission(body="A classic assessment.")) is None
@@ -162,6 +183,19 @@ def test_too_many_links(submission, settings):
     assert (verdict.action, verdict.reason) == (HOLD, "held: 3 links")
     settings.COMMENTS_MAX_LINKS = 5
     assert action_of(moderation.too_many_links, submission(body=two + " and http://c.com")) is None
+
+
+@pytest.mark.parametrize(
+    "urls",
+    [
+        ["http://cheap.shop/x", "https://pills.xyz/a", "http://spam.top/", "https://x.online/", "https://evil.click/",
+         "http://deals.store", "www.spam.site/p", "http://a.example/1", "http://1.2.3.4/x", "https://bücher.shop/"],
+        ["<code>http://a.shop/x</code>", "<code>http://b.shop/x</code>", "<code>http://c.shop/x</code>"],
+    ],
+)
+def test_too_many_links_counts_urls_of_any_tld_linked_or_not(submission, urls):
+    verdict = moderation.too_many_links(submission(body=" ".join(urls)))
+    assert (verdict.action, verdict.reason) == (HOLD, f"held: {len(urls)} links")
 
 
 def test_trusted_commenter(submission, article, make_comment):
@@ -257,6 +291,15 @@ def test_form_hold_list_and_links_hold_with_reasons(client, article):
     assert reply.status == Status.PENDING
     assert reply.reason_list == ["held: word “lawsuit”", "held: 3 links"]
     assert ModerationEvent.objects.get(comment=reply).reason == "held: word “lawsuit”; held: 3 links"
+
+
+def test_form_ten_bare_urls_are_held_and_a_bare_blocklisted_url_is_spam(client, article):
+    post(client, article, body="\n".join(f"https://shop-{n}.xyz/deal" for n in range(10)))
+    assert Comment.objects.get().reason_list == ["held: 10 links"]
+    ListEntry.objects.create(kind="domain", action="spam", value="casino-bonus.shop")
+    post(client, article, body="Try https://casino-bonus.shop/promo")
+    assert Comment.objects.latest("pk").status == Status.SPAM
+    assert Comment.objects.latest("pk").reason_list == ["spam: blocklisted link to casino-bonus.shop"]
 
 
 def test_form_parent_not_approved_is_refused(client, article, make_comment):

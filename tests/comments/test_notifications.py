@@ -2,6 +2,7 @@ import io
 import json
 import logging
 import os
+import re
 import smtplib
 import subprocess
 import sys
@@ -135,7 +136,9 @@ def test_digest_command_sends_what_waited_only_after_the_window(client, article,
         call_command("send_moderation_digest", stdout=out)
         return out.getvalue()
 
-    assert "Listed 0 held replies" in digest_command()  # the window is still open
+    said = digest_command()  # the window is still open
+    assert said.startswith("Listed 0 held replies: 1 held reply waits: an email went out less than 300 s ago")
+    assert re.search(r"it goes out with the first run in (\d+) s\.", said)[1] in {"299", "300"}
     assert len(mailoutbox) == 1
 
     cache.delete(notifications.WINDOW_KEY)
@@ -143,8 +146,23 @@ def test_digest_command_sends_what_waited_only_after_the_window(client, article,
     assert len(mailoutbox) == 2 and "Second one" in mailoutbox[1].body and "First one" not in mailoutbox[1].body
 
     cache.delete(notifications.WINDOW_KEY)
-    assert "Listed 0 held replies" in digest_command()
+    assert digest_command() == "Listed 0 held replies: no held reply is waiting for an email.\n"
     assert len(mailoutbox) == 2  # nothing new: no empty email
+
+
+def test_digest_command_says_why_nothing_went_out(settings, client, article, committed, mailoutbox):
+    settings.COMMENTS_MODERATOR_EMAILS = []
+    with committed():
+        post(client, article, body="Nobody to tell", email="a@example.org")
+    out = io.StringIO()
+    call_command("send_moderation_digest", stdout=out)
+    assert out.getvalue() == ("Listed 0 held replies: 1 held reply waits, but no moderator has an email address "
+                              "(see COMMENTS_MODERATOR_EMAILS).\n")
+    settings.COMMENTS_MODERATOR_EMAILS = ["desk@newsroom.example"]
+    settings.EMAIL_BACKEND = "tests.comments.test_notifications.RefusingBackend"
+    out = io.StringIO()
+    call_command("send_moderation_digest", stdout=out)
+    assert "1 held reply waits: the email could not be sent (see the log)" in out.getvalue()
 
 
 def test_without_batching_every_held_reply_mails(settings, client, article, moderator, committed, mailoutbox):

@@ -91,7 +91,7 @@ def threads(make_comment, moderator):
 def test_erase_deletes_what_nobody_answered_and_keeps_answered_replies_as_placeholders(
     client, article, threads
 ):
-    out = run("erase_commenter", "jane.doe@example.com")
+    out = run("erase_commenter", "jane.doe@example.com", "--yes")
     assert "Deleted 5 replies; kept 3 as anonymous placeholders" in out
 
     deleted = ["alone", "own_thread", "own_reply", "under_bob", "spam"]
@@ -113,12 +113,12 @@ def test_erase_deletes_what_nobody_answered_and_keeps_answered_replies_as_placeh
     assert "Jane" not in html.replace("Bob answers Jane", "")
     assert not VerifiedEmail.objects.exists() and not Flag.objects.exists()
     assert not Comment.objects.by_email(JANE).exists()
-    assert "Deleted 0 replies; kept 0" in run("erase_commenter", JANE)
+    assert "Deleted 0 replies; kept 0" in run("erase_commenter", JANE, "--yes")
 
 
 def test_erase_writes_one_event_per_reply(threads):
     statuses = {t.pk: t.status for t in threads.values()}
-    run("erase_commenter", JANE)
+    run("erase_commenter", JANE, "--yes")
     events = ModerationEvent.objects.filter(reason__contains="author's request")
     assert events.count() == 8
     deleted = events.filter(to_status=personal_data.DELETED)
@@ -129,7 +129,7 @@ def test_erase_writes_one_event_per_reply(threads):
 
 
 def test_anonymise_keeps_every_text_and_removes_who_wrote_it(threads):
-    out = run("erase_commenter", JANE, "--anonymise")
+    out = run("erase_commenter", JANE, "--anonymise", "--yes")
     assert "Anonymised 8 replies." in out
     jane_pks = [t.pk for k, t in threads.items() if k not in ("bob_answer", "deep_bob")]
     for reply in Comment.objects.filter(pk__in=jane_pks):
@@ -145,10 +145,52 @@ def test_anonymise_keeps_every_text_and_removes_who_wrote_it(threads):
 
 def test_erase_leaves_everyone_else_alone(threads, make_comment):
     other = make_comment(email="someone@example.org", ip_address="192.0.2.1")
-    run("erase_commenter", JANE)
+    run("erase_commenter", JANE, "--yes")
     other.refresh_from_db()
     assert other.email == "someone@example.org" and other.ip_address == "192.0.2.1"
     assert Comment.objects.filter(email="bob@example.org").count() == 2
+
+
+def test_erase_dry_run_lists_what_would_go_and_changes_nothing(threads):
+    before = list(Comment.objects.order_by("pk").values())
+    out = run("erase_commenter", JANE, "--dry-run")
+    assert f"#{threads['alone'].pk} " in out and "“Jane alone” → delete" in out
+    assert "“Jane answered” → keep as an anonymous placeholder (answered)" in out
+    assert "Bob answers" not in out and JANE not in out
+    assert out.endswith("Would delete 5 replies and keep 3 as anonymous placeholders.\nDry run: nothing was changed.\n")
+    assert list(Comment.objects.order_by("pk").values()) == before
+    assert "“Jane alone” → anonymise" in run("erase_commenter", JANE, "--dry-run", "--anonymise")
+
+
+@pytest.mark.parametrize(
+    "answer,erased", [("yes", True), ("YES ", True), ("no", False), ("", False), (EOFError, False)]
+)
+def test_erase_asks_before_it_deletes(threads, monkeypatch, answer, erased):
+    asked = []
+
+    def fake_input(prompt):
+        asked.append(prompt)
+        if answer is EOFError:
+            raise EOFError
+        return answer
+
+    monkeypatch.setattr("builtins.input", fake_input)
+    out = run("erase_commenter", JANE)
+    assert asked == ["Erase these? This cannot be undone. Type 'yes' to continue: "]
+    assert "Would delete 5 replies and keep 3 as anonymous placeholders." in out
+    assert Comment.objects.by_email(JANE).exists() is not erased
+    assert ("Deleted 5 replies" in out) is erased and ("Cancelled: nothing was changed." in out) is not erased
+
+
+@pytest.mark.parametrize("flag", ["--yes", "--no-input", "--noinput"])
+def test_erase_without_asking_for_scripts(threads, monkeypatch, flag):
+    monkeypatch.setattr("builtins.input", lambda prompt: pytest.fail("asked"))
+    assert "Deleted 5 replies" in run("erase_commenter", JANE, flag)
+
+
+def test_erase_with_nothing_to_erase_asks_nothing(db, monkeypatch):
+    monkeypatch.setattr("builtins.input", lambda prompt: pytest.fail("asked"))
+    assert run("erase_commenter", JANE) == "No replies with this email address: nothing to erase.\n"
 
 
 @pytest.mark.parametrize("command", ["erase_commenter", "export_commenter"])

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.test import Client
 
@@ -33,6 +35,15 @@ def test_author_alone_sees_their_reply_awaiting_moderation(client, article):
     assert "My pending words" in mine and "Your reply is awaiting moderation." in mine
     theirs = Client().get(article.get_absolute_url()).content.decode()
     assert "My pending words" not in theirs
+
+
+def test_the_heading_does_not_say_no_replies_above_the_readers_own(client, article):
+    post(client, article, body="My pending words")
+    mine = client.get(article.get_absolute_url()).content.decode()
+    heading = re.search(r'<h2 id="comments-title">(.*?)</h2>', mine)[1]
+    assert heading == f"Replies to “{article.title}”"
+    theirs = Client().get(article.get_absolute_url()).content.decode()
+    assert '<h2 id="comments-title">No replies yet</h2>' in theirs
 
 
 def test_forged_own_replies_cookie_reveals_nothing(client, article, make_comment):
@@ -119,6 +130,20 @@ def test_bad_input_is_400_with_the_form_and_its_error(client, article, make_comm
     assert Comment.objects.get() == existing  # nothing stored, nothing changed
 
 
+@pytest.mark.parametrize("overrides,field", BAD_INPUT + [({"website": "not a url"}, "website"),
+                                                         ({"website": "http://"}, "website")])
+def test_each_error_is_listed_once(client, article, overrides, field):
+    html = post(client, article, **overrides).content.decode()
+    summary = re.search(r'<div class="error-summary".*?</ul>', html, re.DOTALL)[0]
+    items = re.findall(r"<li>(.*?)</li>", summary)
+    assert items and len(items) == len(set(items)), items
+
+
+def test_a_bad_website_is_reported_once(client, article):
+    html = post(client, article, website="not a url").content.decode()
+    assert html.count("Website: Enter a valid URL.") == 1
+
+
 def test_parent_on_another_article_is_refused(client, article, make_article, make_comment):
     other = make_comment(article=make_article())
     response = post(client, article, parent=other.pk)
@@ -142,7 +167,7 @@ def test_error_page_keeps_what_was_typed_but_never_the_email(client, article):
 
 def test_oversized_request_body_is_refused(client, article):
     response = post(client, article, body="x" * (200 * 1024))
-    assert response.status_code == 400
+    assert response.status_code == 413  # as the API answers a body past DATA_UPLOAD_MAX_MEMORY_SIZE
     assert not Comment.objects.exists()
 
 

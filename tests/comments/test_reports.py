@@ -1,3 +1,5 @@
+import re
+
 from django.test import Client
 
 from comments.models import Comment, Flag, ModerationEvent, Status
@@ -28,6 +30,26 @@ def test_report_is_stored_and_thanks_the_reader(article, make_comment):
     assert (flag.reason, flag.note) == ("off_topic", "about football")
     assert "198.51.100.1" not in flag.reporter  # a keyed digest, not the address
     assert "Thank you" in client.get(response["Location"]).content.decode()
+
+
+def test_the_thanks_is_shown_next_to_the_reported_reply(article, make_comment):
+    replies = [make_comment(body=f"Reply {n}") for n in range(5)]
+    client = reader(1)
+    response = report(client, replies[3])
+    html = client.get(response["Location"]).content.decode()
+    item = re.search(rf'<li id="comment-{replies[3].pk}" .*?</article>', html, re.DOTALL)[0]
+    assert '<p class="reply-message" role="status">Thank you. A moderator will look at this reply.</p>' in item
+    assert html.count("Thank you.") == 1 and '<ul class="messages"' not in html
+    assert "Thank you" not in client.get(response["Location"]).content.decode()  # shown once
+
+
+def test_the_thanks_for_a_reply_sent_back_to_the_queue_is_at_the_top(article, make_comment, settings):
+    settings.COMMENTS_REPORT_THRESHOLD = 1
+    reply = make_comment()
+    client = reader(1)
+    html = client.get(report(client, reply)["Location"]).content.decode()
+    assert f'id="comment-{reply.pk}"' not in html
+    assert '<ul class="messages" role="status"><li>Thank you. A moderator will look at this reply.</li></ul>' in html
 
 
 def test_one_report_per_reader(make_comment):

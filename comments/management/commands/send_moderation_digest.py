@@ -1,5 +1,8 @@
+from django.conf import settings
 from django.core.management.base import BaseCommand
+from django.utils.translation import ngettext
 
+from background.mail import MailNotSent
 from comments import notifications
 
 
@@ -11,5 +14,39 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        sent = notifications.notify_moderators()
-        self.stdout.write(f"Listed {sent} held repl{'y' if sent == 1 else 'ies'} in the moderators' email.")
+        waiting = notifications.unannounced().count()
+        window_left = notifications.batch_window_left()
+        try:
+            sent = notifications.notify_moderators()
+        except MailNotSent:
+            sent = 0
+        if sent:
+            self.stdout.write(ngettext(
+                "Listed %(n)d held reply in the moderators' email.",
+                "Listed %(n)d held replies in the moderators' email.", sent,
+            ) % {"n": sent})
+            return
+        # Nothing listed: say why, so "0" never hides replies that are waiting.
+        if not waiting:
+            why = "no held reply is waiting for an email."
+        elif window_left:
+            why = ngettext(
+                "%(n)d held reply waits: an email went out less than %(window)d s ago "
+                "(COMMENTS_NOTIFY_BATCH_SECONDS); it goes out with the first run in %(left)d s.",
+                "%(n)d held replies wait: an email went out less than %(window)d s ago "
+                "(COMMENTS_NOTIFY_BATCH_SECONDS); they go out with the first run in %(left)d s.", waiting,
+            ) % {"n": waiting, "window": settings.COMMENTS_NOTIFY_BATCH_SECONDS, "left": window_left}
+        elif not notifications.moderator_emails():
+            why = ngettext(
+                "%(n)d held reply waits, but no moderator has an email address (see COMMENTS_MODERATOR_EMAILS).",
+                "%(n)d held replies wait, but no moderator has an email address (see COMMENTS_MODERATOR_EMAILS).",
+                waiting,
+            ) % {"n": waiting}
+        else:
+            why = ngettext(
+                "%(n)d held reply waits: the email could not be sent (see the log).",
+                "%(n)d held replies wait: the email could not be sent (see the log).", waiting,
+            ) % {"n": waiting}
+            if retry_in := notifications.batch_window_left():
+                why += f" The first run in {retry_in} s tries again."
+        self.stdout.write(f"Listed 0 held replies: {why}")
