@@ -17,7 +17,8 @@ and external entities cannot work without one.
 """
 
 import ipaddress
-from collections import Counter
+import sys
+from collections import Counter, deque
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -26,7 +27,7 @@ from html.parser import HTMLParser
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.text import slugify
@@ -37,9 +38,12 @@ from lxml import etree
 from articles.models import Article
 
 from .models import Comment, ModerationEvent, Status
+from .sanitize import render_replies
 from .threads import pages_changed
 
 BATCH = 500
+READ_AHEAD = 4  # threads sanitised ahead of the one being stored
+SANITISE_CHUNK = 250  # replies per task of a worker process
 
 
 class ImportFailed(ValueError):
@@ -292,8 +296,41 @@ class Importer:
         self.source, self.label, self.create_articles = source, label, create_articles
         self.summary = Summary()
         self.changed_articles = set()
+        self.rendered = {}  # body -> body_html, sanitised ahead by run()
 
-    def add(self, thread):
+    def run(self, threads, pool=None):
+        """Store every thread. With a process pool, the replies of the next few threads are
+        sanitised in parallel while one is stored: bleach costs more than everything else."""
+        ahead = deque()
+        try:
+            for thread in threads:
+                ahead.append((thread, self._sanitise_ahead(thread, pool)))
+                if len(ahead) > READ_AHEAD:
+                    self.add(*ahead.popleft())
+        finally:
+            # Threads read whole before a break in the file are complete: store them
+            # (not after a database error, which leaves this transaction unusable).
+            if sys.exc_info()[0] in (None, ImportFailed):
+                while ahead:
+                    self.add(*ahead.popleft())
+
+    def _sanitise_ahead(self, thread, pool):
+        """Futures of render_reply() for the replies of this thread that are not yet stored."""
+        if pool is None:
+            return []
+        wanted = {r.source_id: r.body for r in thread.replies if not r.skip and r.source_id}
+        present = self._present(wanted)
+        bodies = list(dict.fromkeys(body for sid, body in wanted.items() if sid not in present))
+        return [
+            (bodies[start : start + SANITISE_CHUNK], pool.submit(render_replies, bodies[start : start + SANITISE_CHUNK]))
+            for start in range(0, len(bodies), SANITISE_CHUNK)
+        ]
+
+    def add(self, thread, sanitised=()):
+        """Store one thread's replies; `sanitised`: (bodies, future of their HTML) pairs from run()."""
+        self.rendered = {}
+        for bodies, future in sanitised:
+            self.rendered.update(zip(bodies, future.result(), strict=True))
         replies = self._unique(thread.replies)
         wanted = [r for r in replies.values() if not r.skip]
         for reply in replies.values():
@@ -389,6 +426,9 @@ class Importer:
                 # Moderators' alerts and digests are about new replies: not these.
                 moderators_notified_at=now if reply.status == Status.PENDING else None,
             )
+            if (html := self.rendered.get(reply.body)) is not None:
+                # render_reply() ran in a worker process: render() sees the body is rendered.
+                comment.body_html, comment._rendered_body = html, reply.body
             comment.render()  # body_html and email_digest, exactly as Comment.save() derives them
             if not comment.body_html:
                 self.summary.skipped[SKIP_EMPTY] += 1
@@ -404,13 +444,23 @@ class Importer:
             comment.thread_path = f"{prefix}{comment.pk:010d}"
             nodes[comment.source_id] = Node(comment.pk, comment.depth, comment.thread_path)
             self.summary.imported[comment.status] += 1
-        Comment.objects.bulk_update(comments, ["thread_path"], batch_size=BATCH)
+        # The path needs the id the insert gave: as Comment.save() does, but one statement
+        # sent many times, where bulk_update() would build a CASE of every row per batch.
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"UPDATE {_quoted(Comment._meta.db_table)} SET {_quoted('thread_path')} = %s WHERE {_quoted('id')} = %s",
+                [(comment.thread_path, comment.pk) for comment in comments],
+            )
         ModerationEvent.objects.bulk_create(
             (ModerationEvent(comment=c, from_status="", to_status=c.status, reason=self.label, created_at=now)
              for c in comments),
             batch_size=BATCH,
         )
         return True
+
+
+def _quoted(name):
+    return connection.ops.quote_name(name)
 
 
 def _generations(new, parents, nodes):

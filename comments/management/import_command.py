@@ -1,6 +1,9 @@
 """What import_wordpress and import_disqus share: the file, the progress bar, the summary."""
 
+import multiprocessing
 import os
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import nullcontext
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
@@ -9,6 +12,9 @@ from tqdm import tqdm
 
 from comments.importing import Importer, ImportFailed, ProgressFile
 from comments.models import Status
+
+
+PARALLEL_FROM_BYTES = 5_000_000
 
 
 class ImportCommand(BaseCommand):
@@ -20,18 +26,22 @@ class ImportCommand(BaseCommand):
             "--create-articles", action="store_true",
             help=_("Create the articles the export has and this site lacks; otherwise their replies are skipped."),
         )
+        parser.add_argument(
+            "--jobs", type=int, metavar="N",
+            help=_("Processes that sanitise replies in parallel (default: one per CPU for files over 5 MB, "
+                   "else none)."),
+        )
 
     def read(self, file, **options):
         """Yield the export's ImportedThreads."""
         raise NotImplementedError
 
-    def handle(self, *args, file, create_articles=False, **options):
+    def handle(self, *args, file, create_articles=False, jobs=None, **options):
         importer = Importer(self.source, self.label, create_articles=create_articles)
         try:
             size = os.path.getsize(file)
-            with open(file, "rb") as raw, self._progress(size) as bar:
-                for thread in self.read(ProgressFile(raw, bar), **options):
-                    importer.add(thread)
+            with open(file, "rb") as raw, self._progress(size) as bar, self._pool(jobs, size) as pool:
+                importer.run(self.read(ProgressFile(raw, bar), **options), pool)
         except OSError as error:
             raise CommandError(_("Cannot read %(file)s: %(error)s") % {"file": file, "error": error.strerror}) from None
         except ImportFailed as error:
@@ -48,6 +58,14 @@ class ImportCommand(BaseCommand):
             raise CommandError(message) from None
         importer.finish()
         self.report(importer.summary)
+
+    def _pool(self, jobs, size):
+        if jobs is None:
+            jobs = (os.cpu_count() or 1) if size > PARALLEL_FROM_BYTES else 1
+        if jobs < 2:
+            return nullcontext()
+        # spawn: the workers only import the sanitiser, and share no database connection.
+        return ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"))
 
     def _progress(self, size):
         out = getattr(self.stderr, "_out", self.stderr)

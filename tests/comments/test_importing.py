@@ -305,3 +305,19 @@ def test_slugs_from_disqus_links_and_identifiers():
         "my-post", "42",
     ]
     assert thread_slugs("", "/news/%C3%A9t%C3%A9-hot/") == ["ete-hot"]
+
+
+def test_sanitising_in_worker_processes_stores_the_same_replies(article, tmp_path):
+    path = write(tmp_path, samples.WXR_1_2)
+
+    def stored():
+        return {
+            c.source_id: (c.body, c.body_html, c.email_digest, c.status, c.parent.source_id if c.parent else None)
+            for c in Comment.objects.select_related("parent")
+        }
+
+    run("import_wordpress", path, "--jobs", "2")
+    in_workers = stored()
+    Comment.objects.all().delete()
+    run("import_wordpress", path, "--jobs", "1")
+    assert stored() == in_workers and len(in_workers) == 5
