@@ -13,7 +13,11 @@ non-Latin text). Each import runs in a fresh process on an emptied database with
 * import: the command itself, replies stored per second;
 * again: the second run, where every reply is already present;
 * peak memory: the process's maximum resident set during the import, and what the
-  import added to what Django had after start-up. Flat across sizes = streamed.
+  import added to what Django had after start-up; and the largest of the worker
+  processes that sanitise. Flat across sizes = streamed;
+* CPU time per stored reply in the importing process and in its workers, and the
+  load average at the end: on a shared machine wall-clock rates follow the load,
+  CPU per reply much less.
 
 SQLite (bench/.data/bench.sqlite3) always; PostgreSQL too when BENCH_POSTGRES_URL is set
 (the database is emptied first). Target: >= 2,000 replies/s, memory flat in the file size.
@@ -84,8 +88,13 @@ def generate(path, replies, per_article, seed=7):
         out.write("</channel>\n</rss>\n")
 
 
-def max_rss_mb():
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+def max_rss_mb(who=resource.RUSAGE_SELF):
+    return resource.getrusage(who).ru_maxrss / 1024
+
+
+def _cpu(who):
+    usage = resource.getrusage(who)
+    return usage.ru_utime + usage.ru_stime
 
 
 def child(db_url, path):
@@ -104,9 +113,12 @@ def child(db_url, path):
     parse_seconds = time.perf_counter() - start
 
     before = max_rss_mb()
+    cpu_before = _cpu(resource.RUSAGE_SELF), _cpu(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     call_command("import_wordpress", path, "--create-articles", stdout=StringIO())
     import_seconds = time.perf_counter() - start
+    main_cpu = _cpu(resource.RUSAGE_SELF) - cpu_before[0]
+    workers_cpu = _cpu(resource.RUSAGE_CHILDREN) - cpu_before[1]
     peak = max_rss_mb()
     stored = Comment.objects.count()
 
@@ -116,7 +128,8 @@ def child(db_url, path):
     print(json.dumps({
         "parsed": parsed, "parse_s": parse_seconds, "stored": stored, "import_s": import_seconds,
         "again_s": again_seconds, "rss_before": before, "rss_peak": peak,
-        "stored_again": Comment.objects.count(),
+        "main_cpu": main_cpu, "workers_cpu": workers_cpu, "load": os.getloadavg()[0],
+        "stored_again": Comment.objects.count(), "rss_workers": max_rss_mb(resource.RUSAGE_CHILDREN),
     }))
 
 
@@ -155,10 +168,14 @@ def main():
                 f"{r['parse_s'] / r['import_s']:.2f}x",
                 f"{r['parsed'] / r['again_s']:,.0f}",
                 f"{r['rss_peak']:.0f} MB (+{r['rss_peak'] - r['rss_before']:.0f})",
+                f"{r['rss_workers']:.0f} MB",
+                f"{r['main_cpu'] / r['stored'] * 1e6:.0f} + {r['workers_cpu'] / r['stored'] * 1e6:.0f} µs",
+                f"{r['load']:.1f}",
             ])
     print(f"WXR with {per_article} comments per article; replies/s; one process per row")
     common.table(
-        ["database", "comments", "file", "parse only /s", "import: stored /s", "vs parse", "again /s", "peak RSS"],
+        ["database", "comments", "file", "parse only /s", "import: stored /s", "vs parse", "again /s", "peak RSS", "a worker's",
+         "CPU/reply main + workers", "load"],
         rows,
     )
 

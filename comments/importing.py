@@ -372,10 +372,12 @@ class Importer:
             return None
         slug = slugs[0] if slugs else slugify(f"{self.source}-{thread.key}")
         self.summary.articles["created"] += 1
-        return Article.objects.create(
+        # bulk_create skips Article.save()'s cache invalidation: finish() does it once for all.
+        [article] = Article.objects.bulk_create([Article(
             slug=slug[:200], title=(thread.title or slug)[:300], body=thread.body,
             published_at=thread.published_at or timezone.now(),
-        )
+        )])
+        return article
 
     def _present(self, ids):
         """{source id: Node} of the replies already imported under these ids."""

@@ -64,8 +64,10 @@ class ImportCommand(BaseCommand):
             jobs = (os.cpu_count() or 1) if size > PARALLEL_FROM_BYTES else 1
         if jobs < 2:
             return nullcontext()
-        # spawn: the workers only import the sanitiser, and share no database connection.
-        return ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"))
+        # fork: workers start at once with the sanitiser loaded, whoever called the command (spawn
+        # would re-run the caller's script). They never use the database connections they inherit,
+        # and leave by os._exit, so those connections are not closed under this process.
+        return ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork"))
 
     def _progress(self, size):
         out = getattr(self.stderr, "_out", self.stderr)

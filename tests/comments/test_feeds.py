@@ -99,3 +99,8 @@ def test_pages_link_to_their_feeds(client, article):
     assert f'href="/articles/{article.slug}/feed/"' in page
     home = client.get("/").content.decode()
     assert 'type="application/atom+xml"' in home and 'href="/feed/atom/"' in home and 'href="/feed/"' in home
+
+
+def test_feeds_hold_the_newest_replies_up_to_the_setting(client, article, replies, settings):
+    settings.COMMENTS_FEED_ITEMS = 1
+    assert list(entries(client.get(f"/articles/{article.slug}/feed/atom/"))) == ["Bo Answer"]
