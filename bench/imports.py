@@ -75,7 +75,8 @@ def generate(path, replies, per_article, seed=7):
                     "<wp:comment_author_url></wp:comment_author_url>"
                     f"<wp:comment_author_IP>10.{comment_id % 200}.{comment_id % 250}.{comment_id % 254 + 1}"
                     "</wp:comment_author_IP>"
-                    f"<wp:comment_date_gmt>2024-02-{minute // 1440 + 1:02d} {minute // 60 % 24:02d}:{minute % 60:02d}:00"
+                    f"<wp:comment_date_gmt>2024-02-{minute // 1440 + 1:02d} "
+                    f"{minute // 60 % 24:02d}:{minute % 60:02d}:00"
                     "</wp:comment_date_gmt>"
                     f"<wp:comment_content><![CDATA[{bodies[comment_id % len(bodies)]}]]></wp:comment_content>"
                     f"<wp:comment_approved>{rng.choices(STATUSES, WEIGHTS)[0]}</wp:comment_approved>"
@@ -174,8 +175,8 @@ def main():
             ])
     print(f"WXR with {per_article} comments per article; replies/s; one process per row")
     common.table(
-        ["database", "comments", "file", "parse only /s", "import: stored /s", "vs parse", "again /s", "peak RSS", "a worker's",
-         "CPU/reply main + workers", "load"],
+        ["database", "comments", "file", "parse only /s", "import: stored /s", "vs parse", "again /s", "peak RSS",
+         "a worker's", "CPU/reply main + workers", "load"],
         rows,
     )
 

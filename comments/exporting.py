@@ -26,9 +26,8 @@ def threads(article=None, *, personal_data=False):
     if article is not None:
         articles = [article]
     else:
-        articles = list(
-            Article.objects.filter(Exists(Comment.objects.filter(article=OuterRef("pk")))).order_by("published_at", "pk")
-        )
+        with_replies = Article.objects.filter(Exists(Comment.objects.filter(article=OuterRef("pk"))))
+        articles = list(with_replies.order_by("published_at", "pk"))
     fields = PUBLIC_FIELDS + (PERSONAL_FIELDS if personal_data else ())
     for each in articles:
         yield each, Comment.objects.for_article(each).only(*fields).in_thread_order().iterator(chunk_size=1000)

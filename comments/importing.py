@@ -17,7 +17,6 @@ and external entities cannot work without one.
 """
 
 import ipaddress
-import sys
 from collections import Counter, deque
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -307,12 +306,13 @@ class Importer:
                 ahead.append((thread, self._sanitise_ahead(thread, pool)))
                 if len(ahead) > READ_AHEAD:
                     self.add(*ahead.popleft())
-        finally:
-            # Threads read whole before a break in the file are complete: store them
-            # (not after a database error, which leaves this transaction unusable).
-            if sys.exc_info()[0] in (None, ImportFailed):
-                while ahead:
-                    self.add(*ahead.popleft())
+        except ImportFailed:
+            # The threads read whole before the break in the file are complete: store them.
+            while ahead:
+                self.add(*ahead.popleft())
+            raise
+        while ahead:
+            self.add(*ahead.popleft())
 
     def _sanitise_ahead(self, thread, pool):
         """Futures of render_reply() for the replies of this thread that are not yet stored."""
@@ -321,10 +321,8 @@ class Importer:
         wanted = {r.source_id: r.body for r in thread.replies if not r.skip and r.source_id}
         present = self._present(wanted)
         bodies = list(dict.fromkeys(body for sid, body in wanted.items() if sid not in present))
-        return [
-            (bodies[start : start + SANITISE_CHUNK], pool.submit(render_replies, bodies[start : start + SANITISE_CHUNK]))
-            for start in range(0, len(bodies), SANITISE_CHUNK)
-        ]
+        chunks = [bodies[start : start + SANITISE_CHUNK] for start in range(0, len(bodies), SANITISE_CHUNK)]
+        return [(chunk, pool.submit(render_replies, chunk)) for chunk in chunks]
 
     def add(self, thread, sanitised=()):
         """Store one thread's replies; `sanitised`: (bodies, future of their HTML) pairs from run()."""
@@ -449,8 +447,9 @@ class Importer:
         # The path needs the id the insert gave: as Comment.save() does, but one statement
         # sent many times, where bulk_update() would build a CASE of every row per batch.
         with connection.cursor() as cursor:
+            table, path, pk = _quoted(Comment._meta.db_table), _quoted("thread_path"), _quoted("id")
             cursor.executemany(
-                f"UPDATE {_quoted(Comment._meta.db_table)} SET {_quoted('thread_path')} = %s WHERE {_quoted('id')} = %s",
+                f"UPDATE {table} SET {path} = %s WHERE {pk} = %s",
                 [(comment.thread_path, comment.pk) for comment in comments],
             )
         ModerationEvent.objects.bulk_create(

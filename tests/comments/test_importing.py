@@ -236,7 +236,8 @@ def test_a_missing_file_is_a_clear_error(db, tmp_path):
 
 
 def test_article_bodies_from_wordpress_html():
-    html = '<!-- wp:paragraph --><p>One &amp; <a href="/x">two</a></p><!-- /wp:paragraph -->\n\nThree<br>four<script>x()</script>'
+    html = ('<!-- wp:paragraph --><p>One &amp; <a href="/x">two</a></p><!-- /wp:paragraph -->\n\n'
+            "Three<br>four<script>x()</script>")
     assert importing.article_body(html) == "One & two\n\nThree\n\nfour"
 
 
