@@ -265,6 +265,7 @@ class Summary:
     imported: Counter = field(default_factory=Counter)  # by status
     skipped: Counter = field(default_factory=Counter)  # by reason
     already_present: int = 0
+    present_elsewhere: int = 0  # of those, under another article
     missing: dict = field(default_factory=dict)  # thread key -> replies skipped for want of an article
 
 
@@ -275,6 +276,7 @@ class Node:
     pk: int
     depth: int
     path: str
+    article_id: int
 
     def within(self, max_depth):
         """The ancestor a reply to this one attaches to (Comment.attach_to), or None."""
@@ -284,7 +286,7 @@ class Node:
         if level < 0:
             return None
         parts = self.path.split("/")
-        return Node(int(parts[level]), level, "/".join(parts[: level + 1]))
+        return Node(int(parts[level]), level, "/".join(parts[: level + 1]), self.article_id)
 
 
 class Importer:
@@ -382,9 +384,9 @@ class Importer:
         ids, present = list(ids), {}
         for start in range(0, len(ids), BATCH):
             rows = Comment.objects.imported_from(self.source, ids[start : start + BATCH]).values_list(
-                "source_id", "pk", "depth", "thread_path"
+                "source_id", "pk", "depth", "thread_path", "article_id"
             )
-            present.update({sid: Node(pk, depth, path) for sid, pk, depth, path in rows})
+            present.update({row[0]: Node(*row[1:]) for row in rows})
         return present
 
     def _store(self, article, replies):
@@ -392,7 +394,12 @@ class Importer:
         parent_ids = {r.parent_id for r in replies.values() if r.parent_id}
         nodes = self._present(set(replies) | parent_ids)
         new = [r for sid, r in replies.items() if not r.skip and sid not in nodes]
-        self.summary.already_present += sum(1 for sid, r in replies.items() if not r.skip and sid in nodes)
+        present = [nodes[sid] for sid, r in replies.items() if not r.skip and sid in nodes]
+        self.summary.already_present += len(present)
+        # The same id under another article: most likely another site's reply (ids are per site).
+        self.summary.present_elsewhere += sum(1 for node in present if node.article_id != article.pk)
+        # Only a reply of this article can be a parent here.
+        nodes = {sid: node for sid, node in nodes.items() if node.article_id == article.pk}
 
         parents = {r.source_id: self._imported_parent(r, replies) for r in new}
         stored = False
@@ -442,7 +449,7 @@ class Importer:
         for comment in comments:
             prefix = f"{comment._parent_path}/" if comment._parent_path else ""
             comment.thread_path = f"{prefix}{comment.pk:010d}"
-            nodes[comment.source_id] = Node(comment.pk, comment.depth, comment.thread_path)
+            nodes[comment.source_id] = Node(comment.pk, comment.depth, comment.thread_path, article.pk)
             self.summary.imported[comment.status] += 1
         # The path needs the id the insert gave: as Comment.save() does, but one statement
         # sent many times, where bulk_update() would build a CASE of every row per batch.

@@ -88,6 +88,14 @@ class ImportCommand(BaseCommand):
               + (f" ({by_status})" if by_status else ""))
         write("  " + ngettext("%(n)s reply already present", "%(n)s replies already present",
                               summary.already_present) % {"n": summary.already_present})
+        if summary.present_elsewhere:
+            write("  " + ngettext(
+                "(%(n)s of them under another article: the same id from another site? Ids are per site, so "
+                "import one site per newsroom.)",
+                "(%(n)s of them under another article: the same ids from another site? Ids are per site, so "
+                "import one site per newsroom.)",
+                summary.present_elsewhere,
+            ) % {"n": summary.present_elsewhere})
         reasons = ", ".join(f"{n} {reason}" for reason, n in summary.skipped.most_common())
         write("  " + ngettext("%(n)s reply skipped", "%(n)s replies skipped", skipped) % {"n": skipped}
               + (f" ({reasons})" if reasons else ""))

@@ -322,3 +322,15 @@ def test_sanitising_in_worker_processes_stores_the_same_replies(article, tmp_pat
     Comment.objects.all().delete()
     run("import_wordpress", path, "--jobs", "1")
     assert stored() == in_workers and len(in_workers) == 5
+
+
+def test_ids_met_under_another_article_are_reported_and_never_become_parents(article, make_article, tmp_path):
+    run("import_wordpress", write(tmp_path, samples.WXR_1_2))
+    # Another site's export: its own comment 101, and an answer to it, on another article.
+    other = make_article(slug="council-votes")
+    other_site = samples.WXR_1_1.replace("_id>11</", "_id>101</").replace("_parent>11</", "_parent>101</")
+    output = run("import_wordpress", write(tmp_path, other_site, "other.xml"))
+
+    assert "1 reply already present" in output and "1 of them under another article" in output
+    answer = Comment.objects.get(article=other, source_id="13")
+    assert answer.parent is None and answer.thread_path == f"{answer.pk:010d}"
