@@ -84,6 +84,10 @@ class CommentQuerySet(models.QuerySet):
         return self.filter(
             Exists(Flag.objects.filter(comment=OuterRef("pk"))), status__in=[Status.APPROVED, Status.PENDING]
         )
+    def imported_from(self, source, ids):
+        """Replies imported from `source` under these ids there."""
+        # ~Q(source="") repeats the unique index's condition, so SQLite can use that partial index.
+        return self.filter(~Q(source=""), source=source, source_id__in=ids)
 
     def by_email(self, email):
         return self.filter(email_digest=privacy.email_digest(email))
@@ -230,6 +234,10 @@ class Comment(models.Model):
     awaiting_confirmation = models.BooleanField(default=False, editable=False)
     # When the moderators' alert or digest mentioned this reply; empty = not yet.
     moderators_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Where an imported reply came from ("wordpress", "disqus") and its id there, so
+    # running an import again adds nothing twice; empty for replies posted here.
+    source = models.CharField(max_length=20, blank=True, editable=False)
+    source_id = models.CharField(max_length=200, blank=True, editable=False)
 
     objects = CommentManager()
 
@@ -248,6 +256,11 @@ class Comment(models.Model):
             # rule, which SQLite otherwise answers by reading the whole article's replies.
             models.Index(fields=["email_digest", "article"], name="comment_commenter"),
             models.Index(fields=["ip_address", "created_at"], name="comment_ip_recent"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "source_id"], condition=~Q(source=""), name="comment_unique_imported"
+            ),
         ]
         permissions = [
             ("moderate_comment", "Can moderate replies"),

@@ -96,6 +96,11 @@ def render_reply(text):
     return html if has_text(html) else ""
 
 
+def render_replies(texts):
+    """render_reply() of each; what an import's worker processes run."""
+    return [render_reply(text) for text in texts]
+
+
 _TAG = re.compile(r"<[^>]*>")
 
 

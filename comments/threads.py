@@ -145,6 +145,9 @@ CSRF_PLACEHOLDER = "__csrf_token_for_this_reader__"
 MAX_CACHED_PAGE = 1000
 
 
+SITE_VERSION_KEY = "pages-version:every-article"
+
+
 def version_key(slug):
     """Versions are kept by slug, so a cached page and its version come in one cache read."""
     return f"pages-version:{hashlib.blake2b(slug.encode(), digest_size=12).hexdigest()}"
@@ -157,7 +160,10 @@ def pages_changed(article_ids=(), slugs=()):
     slugs = set(slugs)
     if article_ids:
         slugs |= set(Article.objects.filter(pk__in=set(article_ids)).values_list("slug", flat=True))
-    cache.set_many({version_key(slug): time.time_ns() for slug in slugs}, timeout=None)
+    if slugs:
+        now = time.time_ns()
+        # The site-wide reply feeds change with any article's replies.
+        cache.set_many({**{version_key(slug): now for slug in slugs}, SITE_VERSION_KEY: now}, timeout=None)
     return slugs
 
 
@@ -178,10 +184,19 @@ def templates_fingerprint(*names):
 
 def page_version(slug):
     """The current cache version of the article's pages."""
-    version = cache.get(version_key(slug))
+    return _version(version_key(slug))
+
+
+def site_version():
+    """The current cache version of what shows every article's replies (the site-wide feeds)."""
+    return _version(SITE_VERSION_KEY)
+
+
+def _version(key):
+    version = cache.get(key)
     if version is None:
-        cache.add(version_key(slug), time.time_ns(), timeout=None)
-        version = cache.get(version_key(slug))
+        cache.add(key, time.time_ns(), timeout=None)
+        version = cache.get(key)
     return version
 
 

@@ -1,9 +1,13 @@
 from django.urls import path
 
-from . import views
+from . import feeds, views
 
 urlpatterns = [
     path("articles/<slug:slug>/comments/", views.post_comment, name="post_comment"),
+    path("articles/<slug:slug>/feed/", feeds.article_feed, name="article_feed"),
+    path("articles/<slug:slug>/feed/atom/", feeds.article_feed_atom, name="article_feed_atom"),
+    path("feed/", feeds.site_feed, name="site_feed"),
+    path("feed/atom/", feeds.site_feed_atom, name="site_feed_atom"),
     path("comments/<int:pk>/report/", views.report_comment, name="report_comment"),
     # Tokens come in the query string (?token=), which the access log leaves out.
     path("comments/unsubscribe/", views.unsubscribe, name="unsubscribe"),

@@ -409,3 +409,5 @@ BACKGROUND_PERIODIC_TASKS = {
     "background.tasks.prune": 24 * 60 * 60,
     "webhooks.tasks.prune_deliveries": 24 * 60 * 60,
 }
+# Replies in each Atom/RSS feed (comments/feeds.py).
+COMMENTS_FEED_ITEMS = env_int("COMMENTS_FEED_ITEMS", 50)

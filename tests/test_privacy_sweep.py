@@ -80,7 +80,8 @@ def test_email_never_appears_anywhere_the_project_serves(article, make_user, set
 
     public = ["/", article.get_absolute_url(), "/api/articles/", f"/api/articles/{article.slug}/",
               f"/api/articles/{article.slug}/comments/", "/api/schema/", "/api/docs/",
-              "/articles/missing/", "/api/articles/missing/", "/api/comments/999999/flag/"]
+              "/articles/missing/", "/api/articles/missing/", "/api/comments/999999/flag/",
+              "/feed/", "/feed/atom/", f"/articles/{article.slug}/feed/", f"/articles/{article.slug}/feed/atom/"]
     responses += [Client().get(url) for url in public]
     responses.append(Client().post(f"/api/comments/{reply.pk}/flag/", {}, content_type="application/json"))
 

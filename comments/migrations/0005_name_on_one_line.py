@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('comments', '0003_index_pending_queue_and_commenter_lookups'),
+        ('comments', '0004_imported_reply_source'),
     ]
 
     operations = [
