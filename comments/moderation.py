@@ -29,6 +29,7 @@ from django.utils import timezone
 
 from .models import Comment, ListEntry, Status, VerifiedEmail
 from .sanitize import count_links
+from .triage import triage_rule
 
 REFUSE, SPAM, HOLD, APPROVE = "refuse", "spam", "hold", "approve"
 
@@ -68,6 +69,7 @@ class Submission:
     form_token: str | None = None
     honeypot: str = ""
     now: float = field(default_factory=time.time)
+    triage: bool = True  # imports pass False: the triage model scores replies from the form and the API
 
     @cached_property
     def list_entries(self):
@@ -241,6 +243,7 @@ RULES = [
     blocklisted,
     hold_listed,
     too_many_links,
+    triage_rule,  # comments/triage.py: the model learnt from moderators marks spam or holds, after the lists
     trusted_commenter,
 ]
 

@@ -33,6 +33,11 @@ def env_int(name, default):
     return default if value in (None, "") else int(value)
 
 
+def env_float(name, default=None):
+    value = os.environ.get(name)
+    return default if value in (None, "") else float(value)
+
+
 def env_list(name, default):
     value = os.environ.get(name)
     if value is None:
@@ -61,6 +66,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "django_tasks",
     "articles",
     "comments",
 ]
@@ -339,3 +345,9 @@ COMMENTS_CONFIRM_EMAIL = env_bool("COMMENTS_CONFIRM_EMAIL", False)
 COMMENTS_CONFIRM_MAX_AGE = env_int("COMMENTS_CONFIRM_MAX_AGE", 3 * 24 * 60 * 60)
 # Seconds a rendered page of replies is kept; any change to them replaces it at once.
 COMMENTS_REPLIES_CACHE_SECONDS = env_int("COMMENTS_REPLIES_CACHE_SECONDS", 24 * 60 * 60)
+
+# Triage (comments/triage.py). Thresholds left empty are the ones each training chooses.
+COMMENTS_TRIAGE_MIN_DECISIONS = env_int("COMMENTS_TRIAGE_MIN_DECISIONS", 200)
+COMMENTS_TRIAGE_RETRAIN_EVERY = env_int("COMMENTS_TRIAGE_RETRAIN_EVERY", 100)
+COMMENTS_TRIAGE_SPAM_AT = env_float("COMMENTS_TRIAGE_SPAM_AT")
+COMMENTS_TRIAGE_HOLD_AT = env_float("COMMENTS_TRIAGE_HOLD_AT")
