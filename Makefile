@@ -3,7 +3,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 
 .PHONY: run test install install-dev serve browser-deps bench bench-tools bench-queries bench-page bench-post \
-	bench-sanitize bench-admin bench-explain
+	bench-sanitize bench-admin bench-explain bench-triage
 
 $(VENV)/.runtime: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -65,3 +65,6 @@ bench-admin: install
 
 bench-explain: install
 	$(PY) bench/explain.py
+
+bench-triage: install
+	$(PY) bench/triage.py

@@ -267,3 +267,45 @@ def test_an_erased_commenters_replies_are_not_learnt_from(trained, article, mode
     assert triage.learnable().filter(pk=reply.pk).exists()
     personal_data.erase(reply.email_digest, anonymise=True)
     assert not triage.learnable().filter(pk=reply.pk).exists()
+
+
+def test_the_admin_says_how_many_decisions_are_still_needed(client, moderator, make_comment):
+    for _ in range(3):
+        make_comment(status=Status.SPAM, moderated_by=moderator)
+    client.force_login(moderator)
+    page = client.get("/admin/comments/triagemodel/").content.decode()
+    assert "Cold start" in page and "Still needed: 197 more decisions" in page and "27 spam" in page
+
+
+def test_the_model_page_shows_metrics_chart_table_and_words(trained, client, moderator):
+    client.force_login(moderator)
+    listing = client.get("/admin/comments/triagemodel/")
+    assert listing.status_code == 200 and "triage model v" in listing.content.decode()
+    page = client.get(f"/admin/comments/triagemodel/{trained.pk}/change/").content.decode()
+    assert "<polyline points=" in page and "Confusion table" in page and "towards spam" in page
+    assert str(trained.metrics["top_spam"][0][0]) in page.replace("&quot;", '"') or "&" in page
+    assert "Roll back" not in page  # neither a previous version nor the permission
+
+
+def test_bulk_mark_spam_above_a_score_with_a_preview_count(trained, article, api, client, moderator):
+    for i, body in enumerate(["Free spins casino bonus https://casino-bonus.xyz",
+                              "Buy cheap viagra pills https://pills.top/viagra", "The harbour wall, again."]):
+        post(api, article, body=body, email=f"bulk{i}@example.org", name="Reader")
+    Comment.objects.filter(triage_score__isnull=False).update(status=Status.PENDING)  # as if held
+    above = Comment.objects.filter(triage_score__gte=0.6).count()
+    assert above >= 2
+    client.force_login(moderator)
+    preview = client.get("/admin/comments/triagemodel/mark-spam/", {"score": "0.6", "hours": "1"})
+    assert f"{above} pending replies would be marked as spam" in preview.content.decode()
+    assert Comment.objects.filter(status=Status.SPAM, triage_score__isnull=False).count() == 0
+    done = client.post("/admin/comments/triagemodel/mark-spam/", {"score": "0.6", "hours": "1", "confirm": "1"})
+    assert done.status_code == 302
+    assert Comment.objects.filter(status=Status.SPAM, triage_score__isnull=False).count() == above
+    assert client.get("/admin/comments/triagemodel/mark-spam/", {"score": "7"}).status_code == 200  # form error
+
+
+def test_the_queue_in_the_admin_orders_by_score(trained, article, api, client, moderator):
+    post(api, article, body="The harbour wall, again.", email="a@example.org")
+    client.force_login(moderator)
+    page = client.get("/admin/comments/moderationqueue/", {"o": "-10"})
+    assert page.status_code == 200 and "triage" in page.content.decode()
