@@ -74,12 +74,10 @@ def quality(name, classifier, spam_at, hold_at, rows):
 
 
 def latency(classifier, spam_at, hold_at, rows):
-    import skops.io as sio
-
     from comments import triage
 
     stored = type("Stored", (), {})()
-    stored.data = sio.dumps({"features": triage.FEATURES_VERSION, **triage._vectorisers(), "classifier": classifier})
+    stored.data = triage.dump(triage._vectorisers(), classifier)
     stored.checksum, stored.pk, stored.spam_at, stored.hold_at = triage.checksum(stored.data), 1, spam_at, hold_at
     scorer = triage.Scorer(stored)
     replies = replies_of(rows)
@@ -99,7 +97,6 @@ def latency(classifier, spam_at, hold_at, rows):
 
 def post_path(rounds=6, per_round=60):
     """Median ms of an API reply POST with triage (active model) vs the same pipeline without the rule."""
-    common.setup_django(common.database_url())
     from django.contrib.auth import get_user_model
     from django.test import Client
 
@@ -133,11 +130,7 @@ def post_path(rounds=6, per_round=60):
 
 
 def main():
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
-    os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-not-secret")
-    import django
-
-    django.setup()
+    common.setup_django(common.database_url())  # production settings, posting limits off, an empty database
     train_rows = triage_corpus.generate(10_000, seed=0)
     test_rows = triage_corpus.generate(2_500, seed=99)
     hand = triage_corpus.hand_written()

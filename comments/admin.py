@@ -388,4 +388,5 @@ class ModerationEventAdmin(ModeratorsMayView, admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
+
 from .triage_admin import TriageModelAdmin  # noqa: E402, F401  (the triage model: its own module)

@@ -351,7 +351,6 @@ def train(*, trigger=TriageModel.Trigger.COMMAND, activate=True, folds=None):
     Raises NotEnoughDecisions during cold start.
     """
     import numpy as np
-    import skops.io as sio
 
     started = time.perf_counter()
     replies, labels, weights, overturned = _training_rows()
@@ -373,9 +372,7 @@ def train(*, trigger=TriageModel.Trigger.COMMAND, activate=True, folds=None):
         top_spam=top_spam, top_ham=top_ham, features=FEATURES_VERSION,
         seconds=round(time.perf_counter() - started, 2),
     )
-    # Deflated: the weights of hashed features no reply had are zeros (4.7 MB stored, far less packed).
-    data = sio.dumps({"features": FEATURES_VERSION, **vectorisers, "classifier": classifier},
-                     compression=zipfile.ZIP_DEFLATED)
+    data = dump(vectorisers, classifier)
     model = TriageModel(
         trigger=trigger, decisions=len(labels), spam_at=spam_at, hold_at=hold_at, metrics=metrics,
         data=data, checksum=checksum(data),
@@ -394,6 +391,14 @@ def train(*, trigger=TriageModel.Trigger.COMMAND, activate=True, folds=None):
 
 class TamperedModel(Exception):
     pass
+
+
+def dump(vectorisers, classifier):
+    """The skops bytes of one version. Deflated: the weights of hashed features no reply had are zeros."""
+    import skops.io as sio
+
+    return sio.dumps({"features": FEATURES_VERSION, **vectorisers, "classifier": classifier},
+                     compression=zipfile.ZIP_DEFLATED)
 
 
 def checksum(data):
