@@ -309,3 +309,13 @@ def test_the_queue_in_the_admin_orders_by_score(trained, article, api, client, m
     client.force_login(moderator)
     page = client.get("/admin/comments/moderationqueue/", {"o": "-10"})
     assert page.status_code == 200 and "triage" in page.content.decode()
+
+
+def test_the_fast_scoring_path_gives_the_classifiers_own_probability(trained, corpus):
+    scorer = triage.active_scorer()
+    import skops.io as sio
+
+    parts = sio.loads(bytes(trained.data))
+    replies = [triage.Reply(r["name"], r["website"], r["body"], False, {"spam": 2}) for r in corpus[:40]]
+    expected = parts["classifier"].predict_proba(triage._matrix(parts, replies))[:, 1]
+    assert [round(scorer.score(r), 9) for r in replies] == [round(float(p), 9) for p in expected]
