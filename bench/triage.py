@@ -95,7 +95,7 @@ def latency(classifier, spam_at, hold_at, rows):
     return results, len(stored.data)
 
 
-def post_path(rounds=6, per_round=60):
+def post_path(rounds=6, per_round=60, spam_share=0.4):
     """Median ms of an API reply POST with triage (active model) vs the same pipeline without the rule."""
     from django.contrib.auth import get_user_model
     from django.test import Client
@@ -110,7 +110,7 @@ def post_path(rounds=6, per_round=60):
                 status=Status.SPAM if row["label"] == "spam" else Status.APPROVED, moderated_by=moderator).save()
     triage.train(folds=3)
     client = Client()
-    bodies = iter(triage_corpus.generate(rounds * per_round * 2, seed=11))
+    bodies = iter(triage_corpus.generate(rounds * per_round * 2, seed=11, spam_share=spam_share))
     with_rule = list(moderation.RULES)
     without_rule = [rule for rule in with_rule if rule is not triage.triage_rule]
     times = {"without triage": [], "with triage": []}
@@ -165,11 +165,14 @@ def main():
     print("\nTraining (cross-validation, 5 folds under 20,000 decisions and 3 above, + final fit):")
     common.table(["decisions", "seconds"], timings)
 
-    medians, db = post_path()
-    ratio = medians["with triage"] / medians["without triage"]
-    print(f"\nReply POST through the API, in-process, {db}, median of alternating rounds:")
-    common.table(["pipeline", "median ms"], [[k, f"{v:.2f}"] for k, v in medians.items()])
-    print(f"with triage / without = {ratio:.2f} -> target ≤ 1.10: {'met' if ratio <= 1.10 else 'NOT met'}")
+    # 40 % spam: with triage those are also marked spam and get their moderation event written;
+    # no spam: what scoring alone adds to an ordinary reply.
+    for share in (0.4, 0.0):
+        medians, db = post_path(spam_share=share)
+        ratio = medians["with triage"] / medians["without triage"]
+        print(f"\nReply POST through the API, in-process, {db}, {share:.0%} spam, median of alternating rounds:")
+        common.table(["pipeline", "median ms"], [[k, f"{v:.2f}"] for k, v in medians.items()])
+        print(f"with triage / without = {ratio:.2f} -> target ≤ 1.10: {'met' if ratio <= 1.10 else 'NOT met'}")
 
 
 if __name__ == "__main__":
