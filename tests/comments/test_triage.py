@@ -319,3 +319,28 @@ def test_the_fast_scoring_path_gives_the_classifiers_own_probability(trained, co
     replies = [triage.Reply(r["name"], r["website"], r["body"], False, {"spam": 2}) for r in corpus[:40]]
     expected = parts["classifier"].predict_proba(triage._matrix(parts, replies))[:, 1]
     assert [round(scorer.score(r), 9) for r in replies] == [round(float(p), 9) for p in expected]
+
+
+def test_the_outside_checks_flow_through_the_api(article, api, moderator_api, settings, capsys,
+                                                 django_capture_on_commit_callbacks):
+    """Post replies, decide them through the moderation API, train, post again, read status and score."""
+    settings.COMMENTS_THROTTLE_ENABLED = False
+    ids = {}
+    for reply in generate(240, spam_share=0.4, seed=21):
+        response = post(api, article, **{k: reply[k] for k in ("name", "email", "website", "body")})
+        assert response.status_code == 201, response.content
+        ids[response.json()["id"]] = reply["label"]
+    with django_capture_on_commit_callbacks(execute=True):  # retraining may run as decisions come
+        for pk, label in ids.items():
+            verb = {"ham": "approve", "spam": "spam"}[label]
+            assert moderator_api.post(f"/api/moderation/comments/{pk}/{verb}/").status_code == 200
+    call_command("train_triage")
+    assert "ROC AUC" in capsys.readouterr().out
+    spam = post(api, article, name="Cheap SEO Services", email="seo@example.net",
+                body="Nice article. We provide cheap SEO services and backlinks, contact us https://seo-rank.top/")
+    ham = post(api, article, name="Priya Shah", email="priya@example.org",
+               body="I remember when the quay flooded in 1978, the council took years to fix it.")
+    rows = moderator_api.get("/api/moderation/comments/", {"ordering": "-created_at"}).json()["results"]
+    by_id = {row["id"]: row for row in rows}
+    assert by_id[spam.json()["id"]]["status"] == "spam" and by_id[spam.json()["id"]]["triage_score"] > 0.9
+    assert by_id[ham.json()["id"]]["status"] == "pending" and by_id[ham.json()["id"]]["triage_score"] < 0.1
