@@ -103,8 +103,8 @@ def post_path(rounds=6, per_round=60, spam_share=0.4):
     from comments import moderation, triage
     from comments.models import Comment, Status
 
-    (article,) = common.make_articles(1, prefix="triage")
-    moderator = get_user_model().objects.create_user("bench-moderator")
+    (article,) = common.make_articles(1, prefix=f"triage-{int(spam_share * 100)}")
+    moderator, _ = get_user_model().objects.get_or_create(username="bench-moderator")
     for row in triage_corpus.generate(400, seed=3):
         Comment(article=article, name=row["name"], email=row["email"], website=row["website"], body=row["body"],
                 status=Status.SPAM if row["label"] == "spam" else Status.APPROVED, moderated_by=moderator).save()

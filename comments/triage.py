@@ -596,7 +596,8 @@ def retrain(trigger=TriageModel.Trigger.DECISIONS):
     if trigger != TriageModel.Trigger.NIGHTLY and not retraining_due():
         return None
     try:
-        model = train(trigger=trigger)
+        # Three folds: with the immediate backend this runs inside a moderator's request.
+        model = train(trigger=trigger, folds=3)
     except NotEnoughDecisions:
         return None
     return model.pk
