@@ -255,7 +255,8 @@ def _threshold(ham_scores, share, floor):
     ranked = sorted(ham_scores, reverse=True)
     allowed = int(share * len(ranked))
     above = ranked[allowed] if allowed < len(ranked) else 0.0
-    return round(min(0.999, max(floor, math.nextafter(above, 1.0) if above else floor)), 4)
+    # Four decimals, rounded up past the first approved reply that must stay under it.
+    return min(0.999, max(floor, math.floor(above * 10_000 + 1) / 10_000))
 
 
 def evaluate(labels, scores, spam_at, hold_at):

@@ -344,3 +344,11 @@ def test_the_outside_checks_flow_through_the_api(article, api, moderator_api, se
     by_id = {row["id"]: row for row in rows}
     assert by_id[spam.json()["id"]]["status"] == "spam" and by_id[spam.json()["id"]]["triage_score"] > 0.9
     assert by_id[ham.json()["id"]]["status"] == "pending" and by_id[ham.json()["id"]]["triage_score"] < 0.1
+
+
+def test_thresholds_let_at_most_the_allowed_share_of_approved_replies_through():
+    ham = [i / 1000 for i in range(1000)]  # 0.000 … 0.999
+    spam_at = triage._threshold(ham, 0.01, 0.5)
+    assert sum(score >= spam_at for score in ham) == 10 and spam_at == 0.9891
+    assert triage._threshold([0.1, 0.2], 0.01, 0.5) == 0.5  # never below the floor
+    assert triage._threshold([0.99995] * 10, 0.01, 0.5) == 0.999  # nor above 0.999
