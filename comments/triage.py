@@ -46,7 +46,7 @@ from datetime import timedelta
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 from django_tasks import task
@@ -482,9 +482,32 @@ class Scorer:
 _loaded = {}
 
 
+# The two lookups every new reply makes, in plain SQL: on this path Django's query
+# compilation costs more than the indexed queries themselves (0.3 ms of a 5–9 ms POST).
+
+
+def _active_version():
+    """(id, checksum) of the active version, or None."""
+    table = connection.ops.quote_name(TriageModel._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT id, checksum FROM {table} WHERE is_active = %s", [True])
+        row = cursor.fetchone()
+    return tuple(row) if row else None
+
+
+def _history(digest):
+    """{status: count} of this commenter's replies so far (on the comment_commenter index)."""
+    if not digest:
+        return {}
+    table = connection.ops.quote_name(Comment._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT status, COUNT(*) FROM {table} WHERE email_digest = %s GROUP BY status", [digest])
+        return dict(cursor.fetchall())
+
+
 def active_scorer():
     """The active version, loaded once per process and version; None without one (or if it is refused)."""
-    row = TriageModel.objects.active().values_list("pk", "checksum").first()
+    row = _active_version()
     if row is None:
         return None
     if row not in _loaded:
@@ -521,10 +544,7 @@ def triage_rule(sub):
     if scorer is None:
         return None
     comment = sub.comment
-    history = Comment.objects.history_by_digest([comment.email_digest])[comment.email_digest] if (
-        comment.email_digest
-    ) else {}
-    reply = reply_of(comment, history)
+    reply = reply_of(comment, _history(comment.email_digest))
     try:
         score = scorer.score(reply)
     except Exception:
