@@ -97,6 +97,7 @@ class ReasonFilter(admin.SimpleListFilter):
         "honeypot": ("Honeypot", "spam: honeypot"),
         "fast": ("Sent too fast", "spam: form sent"),
         "reported": ("Reported by readers", "reported by"),
+        "triage": ("Triage model", ": triage"),
     }
 
     def lookups(self, request, model_admin):
