@@ -153,6 +153,14 @@ class Reply:
         return " ".join(tokens)
 
 
+def _index(token, n_features):
+    """The column HashingVectorizer gives `token` (alternate_sign=False): |signed murmurhash3| mod n."""
+    from sklearn.utils import murmurhash3_32
+
+    h = murmurhash3_32(token)
+    return (abs(h) if h != -(2**31) else 2**31 - n_features) % n_features
+
+
 def reply_of(comment, history):
     return Reply(comment.name, comment.website, comment.body, comment.parent_id is not None, history)
 
@@ -306,8 +314,6 @@ def cross_validate(replies, labels, weights, *, folds=None):
 
 def _top_terms(vectorisers, classifier, replies, n=15):
     """Words and meta tokens with the largest weights either way, named from the training replies."""
-    from sklearn.utils import murmurhash3_32
-
     coef = classifier.coef_[0]
     words, meta = vectorisers["words"], vectorisers["meta"]
     offset = words.n_features + vectorisers["chars"].n_features
@@ -320,17 +326,17 @@ def _top_terms(vectorisers, classifier, replies, n=15):
     for term, count in seen.items():
         if count < 3:
             continue  # a word from one or two replies says little and might say who wrote it
-        index = murmurhash3_32(term, positive=True)
         if term in _META_LABELS or ":" in term:
-            weight = coef[offset + index % meta.n_features]
+            weight = coef[offset + _index(term, meta.n_features)]
         else:
-            weight = coef[index % words.n_features]
+            weight = coef[_index(term, words.n_features)]
         weighted[_label(term)] = round(float(weight), 3)
     ranked = sorted(weighted.items(), key=lambda item: item[1])
     return [list(t) for t in ranked[::-1][:n] if t[1] > 0], [list(t) for t in ranked[:n] if t[1] < 0]
 
 
 _META_LABELS = {"answer", "thread", "bbcode"}
+_SHAPES = {"len", "nlen", "caps", "digits", "excl", "tags", "links", "answer", "thread", "h:new", "h:known"}
 
 
 def _label(term):
@@ -427,9 +433,6 @@ class Scorer:
         self.coef = classifier.coef_[0]
         self.intercept = float(classifier.intercept_[0])
         self._analyse = self.vectorisers["words"].build_analyzer()
-        from sklearn.utils import murmurhash3_32
-
-        self._hash = murmurhash3_32
         offset, self._blocks = 0, []
         for name in ("words", "chars", "meta"):
             vectoriser = self.vectorisers[name]
@@ -448,8 +451,7 @@ class Scorer:
         # Tokens that collide add up before the norm is taken, as in the sparse row.
         merged = Counter()
         for token, n in counts.items():
-            h = self._hash(token)
-            merged[offset + (abs(h) if h != -(2**31) else 2**31 - n_features + 1) % n_features] += 1.0 if binary else n
+            merged[offset + _index(token, n_features)] += 1.0 if binary else n
         indices = np.fromiter(merged.keys(), dtype=np.int64, count=len(merged))
         values = np.fromiter(merged.values(), dtype=np.float64, count=len(merged))
         scale = math.sqrt(values @ values) if norm == "l2" else 1.0
@@ -465,16 +467,21 @@ class Scorer:
 
     def reasons(self, reply, n=3):
         """The words and signs that pushed this reply most towards spam."""
-        from sklearn.utils import murmurhash3_32
-
         words, meta = self.vectorisers["words"], self.vectorisers["meta"]
         offset = words.n_features + self.vectorisers["chars"].n_features
-        pushes = {}
-        for term in set(self._analyse(reply.text())):
-            if " " not in term and term not in {"urltoken", "emailaddr", "ipaddr"}:
-                pushes[term] = self.coef[murmurhash3_32(term, positive=True) % words.n_features]
+        counts = Counter(self._analyse(reply.text()))
+        norm = math.sqrt(sum(c * c for c in counts.values())) or 1.0
+        # Each term's push is its value in the row times its weight, as in the score.
+        pushes = {
+            term: self.coef[_index(term, words.n_features)] * count / norm
+            for term, count in counts.items()
+            if " " not in term and term not in {"urltoken", "emailaddr", "ipaddr"}
+        }
         for term in set(reply.meta().split()):
-            pushes[_label(term)] = self.coef[offset + murmurhash3_32(term, positive=True) % meta.n_features]
+            # Shapes (length, capitals, counts) explain little to a moderator: named only when nothing else is.
+            if term in _SHAPES or term.partition(":")[0] in _SHAPES:
+                continue
+            pushes[_label(term)] = self.coef[offset + _index(term, meta.n_features)]
         ranked = sorted(pushes.items(), key=lambda item: -item[1])
         return [term for term, weight in ranked[:n] if weight > 0]
 
