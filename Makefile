@@ -3,7 +3,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 
 .PHONY: run test install install-dev serve browser-deps bench bench-tools bench-queries bench-page bench-post \
-	bench-sanitize bench-admin bench-explain bench-import
+	bench-sanitize bench-admin bench-explain bench-import bench-triage
 
 $(VENV)/.runtime: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -72,3 +72,6 @@ bench-explain: install
 
 bench-import: install
 	$(PY) bench/imports.py
+
+bench-triage: install
+	$(PY) bench/triage.py

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.db.models import Count, Q
 
-from comments.admin_privacy import FilterLookupsOnly
+from newsroom.admin_lookups import FilterLookupsOnly
 from comments.models import Status
 from comments.threads import pages_changed_on_commit
 

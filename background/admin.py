@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_tasks_db.models import DBTaskResult
 
+from newsroom.admin_lookups import FilterLookupsOnly
 from newsroom.logs import redact
 
 from . import retries
@@ -21,7 +22,7 @@ def can_operate(request):
 
 
 @admin.register(BackgroundTask)
-class BackgroundTaskAdmin(admin.ModelAdmin):
+class BackgroundTaskAdmin(FilterLookupsOnly, admin.ModelAdmin):
     list_display = ["task_name", "status", "attempt_count", "error_class", "error", "enqueued_at", "finished_at"]
     list_filter = ["status", "queue_name"]
     ordering = ["-enqueued_at"]

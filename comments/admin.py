@@ -6,15 +6,17 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import Count, Exists, F, OuterRef
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from newsroom.admin_lookups import FilterLookupsOnly
+
 from . import privacy
-from .admin_privacy import EMAIL_PERMISSION, FilterLookupsOnly, PersonalDataActions
+from .admin_privacy import EMAIL_PERMISSION, PersonalDataActions
 from .models import Comment, Flag, ListEntry, ModerationEvent, ModerationQueue, Status
 from .threads import pages_changed_on_commit
 
@@ -103,6 +105,7 @@ class ReasonFilter(admin.SimpleListFilter):
         "honeypot": ("Honeypot", "spam: honeypot"),
         "fast": ("Sent too fast", "spam: form sent"),
         "reported": ("Reported by readers", "reported by"),
+        "triage": ("Triage model", ": triage"),
     }
 
     def lookups(self, request, model_admin):
@@ -150,7 +153,7 @@ class ReplyChangeList(ChangeList):
 class CommentAdmin(FilterLookupsOnly, PersonalDataActions, ModeratorsMayView, admin.ModelAdmin):
     list_display = [
         "excerpt", "article", "name", "masked_email", "status", "reason_summary", "report_count",
-        "history", "created_at",
+        "history", "created_at", "triage",
     ]
     list_filter = ["status", ReasonFilter, ReportedFilter, "article"]
     # The article is printed on every row: one JOIN instead of a query per row.
@@ -267,6 +270,11 @@ class CommentAdmin(FilterLookupsOnly, PersonalDataActions, ModeratorsMayView, ad
     def history(self, obj):
         h = obj.history
         return f"{h[Status.APPROVED]} approved · {h[Status.REJECTED]} rejected · {h[Status.SPAM]} spam"
+
+    # Click the column to order by score: likeliest spam first, unscored replies last.
+    @admin.display(description="triage", ordering=F("triage_score").asc(nulls_last=True))
+    def triage(self, obj):
+        return "–" if obj.triage_score is None else f"{obj.triage_score:.2f}"
 
     @admin.display(description="as readers see it")
     def rendered(self, obj):
@@ -428,3 +436,6 @@ class ModerationEventAdmin(FilterLookupsOnly, ModeratorsMayView, admin.ModelAdmi
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+from .triage_admin import TriageModelAdmin  # noqa: E402, F401  (the triage model: its own module)

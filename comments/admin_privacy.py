@@ -1,12 +1,4 @@
-"""The admin's side of the promise: filters that cannot probe, and erasure requests.
-
-``FilterLookupsOnly`` is a mixin for every admin of a model that holds personal
-data. Django's ``lookup_allowed()`` accepts a query-string lookup on any local
-field, so ``?email__startswith=j`` on a change list answers yes or no about an
-address the page itself masks: one guess per request recovers it whole. The
-mixin allows only the lookups the admin's own list filters make, and values
-without NUL (PostgreSQL refuses them with a 500); anything else is refused with
-a 400, never answered.
+"""Erasure and data-access requests as actions on the reply list.
 
 ``PersonalDataActions`` is a mixin for ``CommentAdmin``: it adds three actions
 for users holding ``comments.erase_commenter_data``, whatever the admin's own
@@ -19,7 +11,6 @@ The export download carries no email address: no admin response does.
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.options import IS_POPUP_VAR
-from django.db import models
 from django.http import JsonResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -30,35 +21,6 @@ from .models import Comment
 ERASE_PERMISSION = "comments.erase_commenter_data"
 EMAIL_PERMISSION = "comments.view_commenter_email"
 ACTIONS = ["erase_commenters", "anonymise_commenters", "export_commenters"]
-
-
-class FilterLookupsOnly:
-    def lookup_allowed(self, lookup, value, request):
-        return "\x00" not in str(value) and lookup in self.filter_lookups(request)
-
-    def filter_lookups(self, request):
-        """The query-string parameters this admin's list filters and date hierarchy send."""
-        allowed = set()
-        for item in self.get_list_filter(request):
-            if isinstance(item, type) and issubclass(item, admin.SimpleListFilter):
-                allowed.add(item.parameter_name)
-                continue
-            name = item[0] if isinstance(item, (list, tuple)) else item
-            field = self.model._meta.get_field(name)
-            if field.is_relation:
-                allowed |= {f"{name}__{field.target_field.name}__exact", f"{name}__isnull"}
-            elif isinstance(field, models.DateField):
-                allowed |= {f"{name}__gte", f"{name}__lt", f"{name}__isnull"}
-            else:
-                allowed |= {f"{name}__exact", f"{name}__isnull"}
-        if self.date_hierarchy:
-            allowed |= {f"{self.date_hierarchy}__{part}" for part in ("year", "month", "day")}
-        return allowed
-
-    def get_search_results(self, request, queryset, search_term):
-        if "\x00" in search_term:
-            return queryset.none(), False
-        return super().get_search_results(request, queryset, search_term)
 
 
 def _replies(n):

@@ -5,7 +5,7 @@ creates, Comment.report() records a report, and the QuerySet and instance
 verbs (approve, reject, mark_spam) moderate, writing the same events as the admin.
 """
 
-from django.db.models import Count
+from django.db.models import Count, F
 from django.shortcuts import get_object_or_404
 from django.utils.decorators import method_decorator
 from django.utils.functional import cached_property
@@ -220,6 +220,7 @@ _QUEUE_REPLY = {
     "website": "https://jane.example.org/", "body_html": "<p>Buy cheap watches at …</p>", "status": "pending",
     "reasons": ["held: 3 links"], "flag_count": 0, "created_at": "2026-11-24T20:10:33Z",
     "commenter": "5d1c0a9e7b3f4a21", "commenter_history": {"pending": 1, "approved": 4, "rejected": 0, "spam": 0},
+    "triage_score": 0.42, "triage_reasons": [],
 }
 
 
@@ -242,8 +243,9 @@ def _verb(summary, to_status):
 @extend_schema_view(
     list=extend_schema(
         summary="Replies for moderators",
-        description="Every reply (or those of one status, one article), oldest first, with why it was held, "
-        "how many readers reported it, and its author as an opaque `commenter` id with their record. "
+        description="Every reply (or those of one status, one article), oldest first (`ordering=-triage_score`: "
+        "likeliest spam first), with why it was held, how many readers reported it, the triage model's score, "
+        "and its author as an opaque `commenter` id with their record. "
         "The email is never part of it.",
         parameters=[QueueFilterSerializer],
         responses={
@@ -283,7 +285,7 @@ class ModerationViewSet(viewsets.GenericViewSet):
             Comment.objects.select_related("article")
             .only(
                 "article", "article__slug", "parent_id", "name", "website", "body_html", "status", "reasons",
-                "created_at", "email_digest",
+                "created_at", "email_digest", "triage_score",
             )
             .annotate(flag_count=Count("flags"))
             .order_by("created_at", "pk")
@@ -301,6 +303,10 @@ class ModerationViewSet(viewsets.GenericViewSet):
             queryset = queryset.filter(status=wanted)
         if params.validated_data.get("article"):
             queryset = queryset.filter(article__slug=params.validated_data["article"])
+        if ordering := params.validated_data.get("ordering"):
+            field = F(ordering.lstrip("-"))
+            field = field.desc(nulls_last=True) if ordering.startswith("-") else field.asc(nulls_last=True)
+            queryset = queryset.order_by(field, "pk")
         return queryset
 
     def queue_data(self, replies, *, many=False):

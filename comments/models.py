@@ -21,6 +21,15 @@ def _pages_changed(article_ids):
     pages_changed_on_commit(article_ids)
 
 
+def _triage_overturns(ids, status):
+    """{reply id: note} for the replies whose new status goes against the triage model's verdict."""
+    from .triage import overturn_note
+
+    rows = Comment.objects.filter(pk__in=ids, triage_score__isnull=False).values_list("pk", "triage_score", "reasons")
+    notes = {pk: overturn_note(status, score, reasons) for pk, score, reasons in rows}
+    return {pk: note for pk, note in notes.items() if note}
+
+
 class Status(models.TextChoices):
     PENDING = "pending", "Pending"
     APPROVED = "approved", "Approved"
@@ -136,6 +145,7 @@ class CommentQuerySet(models.QuerySet):
             )
             if not changing:
                 return 0
+            overturns = _triage_overturns([pk for pk, _, _ in changing], status) if by else {}
             now = timezone.now()  # taken under the lock, so events sort in the order they happened
             ids = [pk for pk, _, _ in changing]
             # A moderator's decision ends any wait for the commenter's email confirmation.
@@ -145,10 +155,14 @@ class CommentQuerySet(models.QuerySet):
             ModerationEvent.objects.bulk_create(
                 ModerationEvent(
                     comment_id=pk, actor=by, from_status=old, to_status=status,
-                    reason=reason, created_at=now,
+                    reason="; ".join(filter(None, [reason, overturns.get(pk)]))[:500], created_at=now,
                 )
                 for pk, old, _ in changing
             )
+            if by is not None:
+                from . import triage
+
+                triage.after_decisions()  # retrain through the task queue when enough decisions came
             _pages_changed({article_id for _, _, article_id in changing})
             if status == Status.APPROVED:
                 from . import tasks
@@ -238,6 +252,9 @@ class Comment(models.Model):
     # running an import again adds nothing twice; empty for replies posted here.
     source = models.CharField(max_length=20, blank=True, editable=False)
     source_id = models.CharField(max_length=200, blank=True, editable=False)
+    # Triage (comments/triage.py): probability of spam by the model version that scored it; empty without a model.
+    triage_score = models.FloatField(null=True, blank=True, editable=False)
+    triage_version = models.PositiveIntegerField(null=True, blank=True, editable=False)
 
     objects = CommentManager()
 
@@ -256,6 +273,10 @@ class Comment(models.Model):
             # rule, which SQLite otherwise answers by reading the whole article's replies.
             models.Index(fields=["email_digest", "article"], name="comment_commenter"),
             models.Index(fields=["ip_address", "created_at"], name="comment_ip_recent"),
+            # The queue ordered by triage score, highest first.
+            models.Index(
+                fields=["-triage_score"], condition=Q(status=Status.PENDING), name="comment_pending_by_score"
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -506,3 +527,6 @@ class ListEntry(models.Model):
             self.value = privacy.email_digest(self.value)  # the address itself is never kept
         elif self.kind in (self.Kind.WORD, self.Kind.DOMAIN):
             self.value = self.value.lower()
+
+
+from .triage_model import TriageModel  # noqa: E402, F401  (its own module: comments/triage.py uses it)

@@ -31,6 +31,7 @@ from django.utils import timezone
 from . import privacy
 from .models import Comment, ListEntry, Status, VerifiedEmail
 from .sanitize import reply_urls, url_hosts
+from .triage import triage_rule
 
 REFUSE, SPAM, HOLD, APPROVE = "refuse", "spam", "hold", "approve"
 
@@ -80,6 +81,7 @@ class Submission:
     now: float = field(default_factory=time.time)
     own_ids: frozenset = frozenset()
     proven_commenters: frozenset = frozenset()
+    triage: bool = True  # imports pass False: the triage model scores replies from the form and the API
 
     def proves(self, digest):
         """Whether this browser confirmed the address with this digest."""
@@ -287,6 +289,7 @@ RULES = [
     blocklisted,
     hold_listed,
     too_many_links,
+    triage_rule,  # comments/triage.py: the model learnt from moderators marks spam or holds, after the lists
     trusted_commenter,
 ]
 

@@ -130,12 +130,19 @@ class QueueReplySerializer(serializers.ModelSerializer):
         help_text="Opaque id, the same for every reply from one email address; null without an address.",
     )
     commenter_history = serializers.SerializerMethodField()
+    triage_score = serializers.FloatField(
+        read_only=True, allow_null=True, min_value=0, max_value=1,
+        help_text="Probability of spam by the triage model (0–1); null when no model scored it.",
+    )
+    triage_reasons = serializers.SerializerMethodField(
+        help_text="The triage model's decisions among `reasons`, e.g. “spam: triage 0.99 (casino, free, bit.ly)”.",
+    )
 
     class Meta:
         model = Comment
         fields = [
             "id", "article", "parent", "name", "website", "body_html", "status", "reasons",
-            "flag_count", "created_at", "commenter", "commenter_history",
+            "flag_count", "created_at", "commenter", "commenter_history", "triage_score", "triage_reasons",
         ]
         read_only_fields = fields
 
@@ -143,6 +150,10 @@ class QueueReplySerializer(serializers.ModelSerializer):
         data = super().to_representation(comment)
         data["commenter"] = data["commenter"] or None
         return data
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_triage_reasons(self, comment):
+        return [reason for reason in comment.reason_list if "triage" in reason]
 
     @extend_schema_field(CommenterHistorySerializer(allow_null=True))
     def get_commenter_history(self, comment):
@@ -168,6 +179,10 @@ class QueueFilterSerializer(serializers.Serializer):
     )
     article = serializers.CharField(
         required=False, allow_blank=True, max_length=200, help_text="Only replies on the article with this slug.",
+    )
+    ordering = serializers.ChoiceField(
+        choices=["created_at", "-created_at", "triage_score", "-triage_score"], required=False, allow_blank=True,
+        help_text="`-triage_score`: likeliest spam first (unscored replies last). Default: oldest first.",
     )
 
 

@@ -1,4 +1,4 @@
-"""The comments app's background work: every email, and the retention purge.
+"""The comments app's background work: every email, the retention purge, the nightly retraining.
 
 Each task takes ids, reloads what it needs, and may run twice (a retry, a worker
 that died mid-task): emails go through background.mail.send_once.
@@ -6,7 +6,7 @@ that died mid-task): emails go through background.mail.send_once.
 
 from django_tasks import task
 
-from . import notifications, personal_data
+from . import notifications, personal_data, triage
 from .models import Comment
 
 
@@ -32,3 +32,10 @@ def send_moderation_digest(context):
 def purge_personal_data():
     cleared, deleted = personal_data.purge()
     return {"cleared": cleared, "deleted": deleted}
+
+
+@task()
+def retrain_triage_nightly():
+    """Queue a retraining on every decision so far, once cold start is over."""
+    result = triage.nightly()
+    return result is not None

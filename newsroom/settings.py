@@ -34,6 +34,11 @@ def env_int(name, default):
     return default if value in (None, "") else int(value)
 
 
+def env_float(name, default=None):
+    value = os.environ.get(name)
+    return default if value in (None, "") else float(value)
+
+
 def env_list(name, default):
     value = os.environ.get(name)
     if value is None:
@@ -406,8 +411,14 @@ COMMENTS_WEBHOOKS_LOG_DAYS = env_int("COMMENTS_WEBHOOKS_LOG_DAYS", 14)
 BACKGROUND_PERIODIC_TASKS = {
     "comments.tasks.send_moderation_digest": env_int("COMMENTS_DIGEST_EVERY_SECONDS", 300),
     "comments.tasks.purge_personal_data": 24 * 60 * 60,
+    "comments.tasks.retrain_triage_nightly": 24 * 60 * 60,
     "background.tasks.prune": 24 * 60 * 60,
     "webhooks.tasks.prune_deliveries": 24 * 60 * 60,
 }
 # Replies in each Atom/RSS feed (comments/feeds.py).
 COMMENTS_FEED_ITEMS = env_int("COMMENTS_FEED_ITEMS", 50)
+# Triage (comments/triage.py). Thresholds left empty are the ones each training chooses.
+COMMENTS_TRIAGE_MIN_DECISIONS = env_int("COMMENTS_TRIAGE_MIN_DECISIONS", 200)
+COMMENTS_TRIAGE_RETRAIN_EVERY = env_int("COMMENTS_TRIAGE_RETRAIN_EVERY", 100)
+COMMENTS_TRIAGE_SPAM_AT = env_float("COMMENTS_TRIAGE_SPAM_AT")
+COMMENTS_TRIAGE_HOLD_AT = env_float("COMMENTS_TRIAGE_HOLD_AT")

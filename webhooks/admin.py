@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from background.queue import enqueue_on_commit
+from newsroom.admin_lookups import FilterLookupsOnly
 
 from . import dispatch, tasks
 from .models import EVENTS, TEST_EVENT, Delivery, Endpoint
@@ -53,7 +54,7 @@ class EndpointForm(forms.ModelForm):
 
 
 @admin.register(Endpoint)
-class EndpointAdmin(AdminOnly, admin.ModelAdmin):
+class EndpointAdmin(FilterLookupsOnly, AdminOnly, admin.ModelAdmin):
     form = EndpointForm
     list_display = ["__str__", "host", "event_list", "active", "failure_count", "disabled_at"]
     list_filter = ["active"]
@@ -98,7 +99,7 @@ class EndpointAdmin(AdminOnly, admin.ModelAdmin):
 
 
 @admin.register(Delivery)
-class DeliveryAdmin(AdminOnly, admin.ModelAdmin):
+class DeliveryAdmin(FilterLookupsOnly, AdminOnly, admin.ModelAdmin):
     list_display = [
         "created_at", "endpoint", "event", "status", "response_status", "attempts", "latency_ms", "last_error",
     ]

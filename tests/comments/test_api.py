@@ -514,6 +514,7 @@ def test_the_queue_shows_why_and_who_without_the_email(moderator_api, article, m
         "created_at": held.created_at.isoformat().replace("+00:00", "Z"),
         "commenter": held.commenter,
         "commenter_history": {"pending": 1, "approved": 1, "rejected": 0, "spam": 1},
+        "triage_score": None, "triage_reasons": [],
     }
     assert results[parent.pk]["flag_count"] == 1
     assert results[parent.pk]["commenter"] == held.commenter != held.email_digest
