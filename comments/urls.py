@@ -4,6 +4,7 @@ from . import views
 
 urlpatterns = [
     path("articles/<slug:slug>/comments/", views.post_comment, name="post_comment"),
+    path("articles/<slug:slug>/comments/stamp.gif", views.form_stamp, name="form_stamp"),
     path("comments/<int:pk>/report/", views.report_comment, name="report_comment"),
     # Tokens come in the query string (?token=), which the access log leaves out.
     path("comments/unsubscribe/", views.unsubscribe, name="unsubscribe"),

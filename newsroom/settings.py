@@ -361,3 +361,19 @@ COMMENTS_CONFIRM_MAX_AGE = env_int("COMMENTS_CONFIRM_MAX_AGE", 3 * 24 * 60 * 60)
 COMMENTS_UNSUBSCRIBE_MAX_AGE = env_int("COMMENTS_UNSUBSCRIBE_MAX_AGE", 90 * 24 * 60 * 60)
 # Seconds a rendered page of replies is kept; any change to them replaces it at once.
 COMMENTS_REPLIES_CACHE_SECONDS = env_int("COMMENTS_REPLIES_CACHE_SECONDS", 24 * 60 * 60)
+
+# --- HTTP caching of shared article pages (README "Caching and CDNs") ----------
+# Browsers keep a shared page max-age seconds (0: they revalidate every view with
+# its ETag, a 304 that reads no page body; more delays an author's own preview in
+# their browser); shared caches and CDNs s-maxage seconds, and may serve a stale
+# copy for stale-while-revalidate seconds more while they fetch the new one.
+COMMENTS_PAGE_MAX_AGE = env_int("COMMENTS_PAGE_MAX_AGE", 0)
+COMMENTS_PAGE_S_MAXAGE = env_int("COMMENTS_PAGE_S_MAXAGE", 10)
+COMMENTS_PAGE_STALE_WHILE_REVALIDATE = env_int("COMMENTS_PAGE_STALE_WHILE_REVALIDATE", 30)
+# Purge hook: a URL template with {key} (the article's surrogate key), called after
+# every change readers would see, e.g. https://api.fastly.com/service/<id>/purge/{key}.
+COMMENTS_CDN_PURGE_URL = env_str("COMMENTS_CDN_PURGE_URL")
+COMMENTS_CDN_PURGE_METHOD = env_str("COMMENTS_CDN_PURGE_METHOD", "POST")
+# One header sent with each purge, "Name: value" (e.g. "Fastly-Key: …").
+COMMENTS_CDN_PURGE_HEADER = env_str("COMMENTS_CDN_PURGE_HEADER")
+COMMENTS_CDN_PURGE_TIMEOUT = env_int("COMMENTS_CDN_PURGE_TIMEOUT", 3)

@@ -4,6 +4,29 @@
 (function () {
   "use strict";
 
+  // Report: the page has one report form; a Report link moves it under its
+  // reply and points it at that reply. Without this script the link opens a
+  // small page with the same form.
+  var reportForm = document.getElementById("report-form");
+  if (reportForm) {
+    document.addEventListener("click", function (event) {
+      var link = event.target.closest(".comment-report-link");
+      if (!link) {
+        return;
+      }
+      event.preventDefault();
+      var actions = link.closest(".comment-actions");
+      var open = !reportForm.hidden && reportForm.previousElementSibling === actions;
+      reportForm.hidden = open;
+      link.setAttribute("aria-expanded", String(!open));
+      if (!open) {
+        reportForm.action = link.href;
+        actions.after(reportForm);
+        reportForm.elements.reason.focus();
+      }
+    });
+  }
+
   var form = document.getElementById("commentform");
   if (!form) {
     return;

@@ -186,7 +186,7 @@ def test_only_pages_that_exist_are_cached(client, article, per_page, five_thread
 
     for number in range(1, 30):
         client.get(article.get_absolute_url(), {"cpage": number})
-    cached = [n for n in range(1, 30) if cache.get(page_cache._key(article.slug, n)) is not None]
+    cached = [n for n in range(1, 30) if cache.get(page_cache._base_key(article.slug, n) + ":meta") is not None]
     assert cached == [1, 2, 3]
 
 
