@@ -48,7 +48,7 @@
   }
 
   function moveUnder(comment, id, author) {
-    comment.querySelector(":scope > .comment-body").after(respond);
+    comment.querySelector(":scope > .comment-actions").after(respond);
     parentField.value = id;
     replyingToName.textContent = author;
     replyingToName.href = "#comment-" + id;
@@ -70,13 +70,13 @@
     if (!link) {
       return;
     }
-    var id = link.getAttribute("data-reply-to");
-    var comment = commentFor(id);
+    var comment = link.closest(".comment");
     if (!comment) {
       return;
     }
     event.preventDefault();
-    moveUnder(comment, id, link.getAttribute("data-author"));
+    var id = comment.id.slice("comment-".length);
+    moveUnder(comment, id, comment.querySelector(".comment-author").textContent);
     firstEmptyField().focus();
   });
 
