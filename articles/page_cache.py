@@ -15,6 +15,11 @@ which every change to the article or its published replies replaces, so the
 ETag changes at once with it; it is dropped when replies close by age. A
 conditional GET reads the small "meta" entry and the version only, never a
 page body.
+
+SharedPageMiddleware answers from this cache near the top of the middleware
+stack: a shared page involves no session, user, message or CSRF token, so the
+middleware below it has nothing to do but add the same headers to every such
+page, which it learns from the first shared page that went through them.
 """
 
 import gzip
@@ -28,10 +33,11 @@ from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
 from django.http import HttpResponse, HttpResponseNotModified
 from django.utils import timezone
+from django.urls import Resolver404, resolve
 from django.utils.http import parse_etags
 
 from comments.http import OWN_REPLIES_COOKIE, session_involved
-from comments.threads import MAX_CACHED_PAGE, layout_key, templates_fingerprint, version_key
+from comments.threads import MAX_CACHED_PAGE, layout_key, parse_page, templates_fingerprint, version_key
 
 from .cdn import surrogate_key
 
@@ -78,6 +84,7 @@ def etag(slug, page, version, encoding):
 
 
 def _headers(response, slug, tag, encoding):
+    """The shared page's headers; `encoding` that of the body ("identity" for a 304, which has none)."""
     response["ETag"] = tag
     response["Vary"] = "Accept-Encoding"
     response["Cache-Control"] = (
@@ -88,6 +95,7 @@ def _headers(response, slug, tag, encoding):
     response["Surrogate-Key"] = response["Cache-Tag"] = surrogate_key(slug)
     if encoding != "identity":
         response["Content-Encoding"] = encoding
+    response.shared_page = True
     return response
 
 
@@ -118,10 +126,8 @@ def get(request, slug, page):
     tag = etag(slug, page, version, encoding)
     if conditional:
         if _matches(request, tag):
-            response = HttpResponseNotModified()
-            # The length the 200 would have (RFC 9110 allows only that), so no middleware adds "0".
-            response["Content-Length"] = str(entry[2][encoding])
-            return _headers(response, slug, tag, encoding)
+            # As Django's @condition views do (RFC 9110 15.4.5: no body, the 200's validators and caching headers).
+            return _headers(HttpResponseNotModified(), slug, tag, "identity")
         entry = cache.get(f"{base}:{encoding}")
         if not _fresh(entry, version):
             return None
@@ -141,7 +147,50 @@ def store(request, slug, page, article, version, content):
     }
     base = _base_key(slug, page)
     entries = {f"{base}:{encoding}": (version, valid_until, body) for encoding, body in bodies.items()}
-    entries[f"{base}:meta"] = (version, valid_until, {encoding: len(body) for encoding, body in bodies.items()})
+    entries[f"{base}:meta"] = (version, valid_until, None)
     cache.set_many(entries, timeout=settings.COMMENTS_REPLIES_CACHE_SECONDS)
     encoding = accepted_encoding(request)
     return _headers(HttpResponse(bodies[encoding]), slug, etag(slug, page, version, encoding), encoding)
+
+
+# Set here, or by the middleware above this one (SecurityMiddleware), on every response.
+OWN_HEADERS = {"content-type", "content-length", "content-encoding", "etag", "vary", "cache-control",
+               "surrogate-key", "cache-tag"}
+
+
+class SharedPageMiddleware:
+    """Serve cached shared article pages before the rest of the middleware runs.
+
+    Goes right after SecurityMiddleware and WhiteNoise. Until a shared page has been
+    served through the whole stack in this process, it only watches; from then on it
+    adds the headers the stack gave that page (CSP, X-Frame-Options) to cached ones.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.stack_headers = None
+
+    def __call__(self, request):
+        if self.stack_headers is not None and (response := self.cached(request)) is not None:
+            for name, value in self.stack_headers:
+                response.headers[name] = value
+            if response.status_code == 200:
+                response.headers["Content-Length"] = str(len(response.content))
+            return response
+        response = self.get_response(request)
+        if self.stack_headers is None and getattr(response, "shared_page", False) and response.status_code == 200:
+            self.stack_headers = [(k, v) for k, v in response.items() if k.lower() not in OWN_HEADERS]
+        return response
+
+    def cached(self, request):
+        if request.method != "GET":
+            return None
+        try:
+            match = resolve(request.path_info)
+        except Resolver404:
+            return None
+        page = parse_page(request.GET.get("cpage"))
+        if match.url_name != "article" or page is None or not is_shared(request, page):
+            return None
+        request.get_host()  # refuses a Host outside ALLOWED_HOSTS, as CommonMiddleware would
+        return get(request, match.kwargs["slug"], page)

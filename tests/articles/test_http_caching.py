@@ -102,3 +102,23 @@ def test_purge_failures_never_reach_the_request(settings, caplog):
     assert "CDN purge failed for /purge/article-x" in caplog.text and "secret" not in caplog.text
     settings.COMMENTS_CDN_PURGE_URL = ""
     assert cdn.purge_cdn(["article-x"]) is None
+
+
+def test_pages_served_early_carry_the_same_headers_as_through_the_whole_stack(article, make_comment, monkeypatch):
+    served_early = []
+    cached = page_cache.SharedPageMiddleware.cached
+    monkeypatch.setattr(page_cache.SharedPageMiddleware, "cached",
+                        lambda self, request: served_early.append(cached(self, request)) or served_early[-1])
+    make_comment()
+    client = Client()  # one client: one middleware chain, as in one server process
+    through_the_stack = fetch(article, client=client)  # rendered: every middleware ran
+    assert served_early == []
+    early = fetch(article, client=client)
+    assert served_early[-1] is not None
+    assert early.content == through_the_stack.content
+    assert dict(early.items()) == dict(through_the_stack.items())
+    assert "Content-Security-Policy" in early and early["X-Frame-Options"] == "DENY"
+    assert fetch(article, client=client, HTTP_HOST="evil.example").status_code == 400
+    not_modified = fetch(article, client=client, HTTP_IF_NONE_MATCH=early["ETag"])
+    assert not_modified.status_code == 304 and served_early[-1] is not None
+    assert "Content-Length" not in not_modified and not_modified["X-Frame-Options"] == "DENY"
