@@ -122,3 +122,12 @@ def test_pages_served_early_carry_the_same_headers_as_through_the_whole_stack(ar
     not_modified = fetch(article, client=client, HTTP_IF_NONE_MATCH=early["ETag"])
     assert not_modified.status_code == 304 and served_early[-1] is not None
     assert "Content-Length" not in not_modified and not_modified["X-Frame-Options"] == "DENY"
+
+
+def test_the_early_path_matches_the_article_route_exactly():
+    from django.urls import resolve
+
+    for path in ["/articles/storm-closes-the-harbour/", "/articles/a_b-9/"]:
+        assert page_cache.ARTICLE_PATH.fullmatch(path) and resolve(path).url_name == "article"
+    for path in ["/articles/x/comments/", "/articles/", "/articles/ü/", "/admin/articles/x/"]:
+        assert not page_cache.ARTICLE_PATH.fullmatch(path)
