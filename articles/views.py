@@ -6,10 +6,8 @@ from django.utils.cache import patch_cache_control
 from django.utils.html import format_html_join
 
 from comments.forms import CommentForm
-from comments.http import own_reply_ids
-from comments.models import Comment
-from comments.http import session_involved
-from comments.models import Flag
+from comments.http import own_reply_ids, session_involved
+from comments.models import Comment, Flag
 from comments.threads import page_version, parse_page, replies_section
 
 from . import page_cache

@@ -106,7 +106,7 @@ def session_involved(request):
 FORM_STAMP_COOKIE = "form_stamp"
 
 
-def form_stamp(request):
+def form_stamp_token(request):
     """The signed "form served at" token the reply form's image left in this browser, or ""."""
     return request.COOKIES.get(FORM_STAMP_COOKIE, "")
 

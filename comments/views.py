@@ -16,7 +16,7 @@ from .forms import CommentForm, ReportForm
 from .http import (
     HttpResponseSeeOther,
     client_ip,
-    form_stamp as stamp_from_cookie,
+    form_stamp_token,
     over_rate,
     own_reply_ids,
     remember_own_reply,
@@ -43,7 +43,7 @@ def post_comment(request, slug):
     if not data.get("token"):
         # The shared page has no per-reader token: the timing proof is the form's image's cookie.
         # Kept in the field from here on, so a form re-rendered with errors keeps its first time.
-        data["token"] = stamp_from_cookie(request)
+        data["token"] = form_stamp_token(request)
     form = CommentForm(data, article=article)
     if not form.is_valid():
         return render_article(request, article, form, status=400)
