@@ -3,7 +3,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 
 .PHONY: run test install install-dev serve browser-deps bench bench-tools bench-queries bench-page bench-post \
-	bench-sanitize bench-admin bench-explain bench-import bench-triage
+	bench-sanitize bench-admin bench-explain bench-import bench-triage bench-markup
 
 $(VENV)/.runtime: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -33,8 +33,8 @@ run: install
 test: install-dev
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-## make browser-deps: Debian's Chromium for the browser tests (apt-get, as root), if missing.
-## Never `playwright install`: the tests drive /usr/bin/chromium.
+## make browser-deps: Debian's Chromium for the browser tests and nginx for the HTTP cache
+## test (apt-get, as root), if missing. Never `playwright install`: the tests drive /usr/bin/chromium.
 browser-deps:
 	@if [ -x /usr/bin/chromium ]; then \
 	  echo "browser tests: $$(/usr/bin/chromium --version 2>/dev/null)"; \
@@ -44,10 +44,18 @@ browser-deps:
 	else \
 	  echo "Chromium is missing: run 'sudo apt-get install chromium' to run the browser tests" >&2; exit 1; \
 	fi
+	@if [ -x /usr/sbin/nginx ]; then \
+	  echo "HTTP cache test: $$(/usr/sbin/nginx -v 2>&1)"; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -q nginx-light \
+	  || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q nginx-light; }; \
+	else \
+	  echo "nginx is missing: run 'sudo apt-get install nginx-light' to run the HTTP cache test" >&2; exit 1; \
+	fi
 
 ## make bench: every benchmark (README "Performance"); each also runs alone, below.
 ## Data goes to bench/.data/ (SQLite) or BENCH_DATABASE_URL / BENCH_POSTGRES_URL, emptied first.
-bench: bench-queries bench-page bench-post bench-sanitize bench-admin
+bench: bench-queries bench-page bench-markup bench-post bench-sanitize bench-admin
 
 bench-tools:
 	@command -v wrk >/dev/null 2>&1 || apt-get install -y wrk || sudo apt-get install -y wrk
@@ -57,6 +65,9 @@ bench-queries: install
 
 bench-page: install bench-tools
 	$(PY) bench/page.py
+
+bench-markup: install
+	$(PY) bench/markup.py
 
 bench-post: install
 	$(PY) bench/posts.py

@@ -3,11 +3,12 @@ import re
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
+from django.utils.html import format_html_join
 
 from comments.forms import CommentForm
-from comments.http import own_reply_ids
-from comments.models import Comment
-from comments.threads import CSRF_PLACEHOLDER, page_version, parse_page, place_reply_messages, replies_section
+from comments.http import own_reply_ids, session_involved
+from comments.models import Comment, Flag
+from comments.threads import page_version, parse_page, place_reply_messages, replies_section
 
 from . import page_cache
 from .models import Article
@@ -28,29 +29,26 @@ def article_detail(request, slug):
     if not shared:
         return render_article(request, article, CommentForm(article=article), page=page)
     version = page_version(article.slug)
-    form = CommentForm(article=article, initial={"token": page_cache.FORM_TOKEN_PLACEHOLDER})
-    response = render_article(request, article, form, page=page, csrf_token=CSRF_PLACEHOLDER)
+    response = render_article(request, article, CommentForm(article=article), page=page, shared=True)
     if response.status_code != 200:
         return response
-    page_cache.store(slug, page, article, version, response.content)
-    return page_cache.personalise(request, article.pk, response.content)
+    return page_cache.store(request, slug, page, article, version, response.content)
 
 
 def _page_url(slug, page):
     return reverse("article", args=[slug]) + (f"?cpage={page}" if page > 1 else "")
 
 
-def render_article(request, article, form, *, page=1, status=200, csrf_token=None):
+def render_article(request, article, form, *, page=1, status=200, shared=False):
     """The article page; the reply view re-renders it with a bound form and its errors.
 
     `page` picks the page of replies (a page past the last redirects there);
     ?replytocom=<id> (the Reply links, for readers without JavaScript) sets the
-    form's parent to that reply. `csrf_token` replaces the reader's own (a
-    placeholder, for a page cached whole).
+    form's parent to that reply. A `shared` page is the same bytes for every
+    reader (articles.page_cache); any other is this reader's own.
     """
-    page_number, reply_count, replies_html = replies_section(
-        request, article, own_reply_ids(request), page, csrf_token=csrf_token
-    )
+    own_ids = () if shared else own_reply_ids(request)
+    page_number, reply_count, replies_html = replies_section(article, own_ids, page)
     if replies_html is None:
         return redirect(_page_url(article.slug, page_number))
     replies_html, page_messages = place_reply_messages(request, replies_html)
@@ -70,11 +68,13 @@ def render_article(request, article, form, *, page=1, status=200, csrf_token=Non
         "form": form,
         "replying_to": replying_to,
         "accepts_replies": article.accepts_replies(),
+        # Readers' forms carry a CSRF token only where a session is involved (newsroom.cross_origin).
+        "session_involved": session_involved(request),
+        # The one report form of the page, which comments.js moves under a reply.
+        "report_options": format_html_join("", '<option value="{}">{}</option>', Flag.Reason.choices),
     }
-    if csrf_token:
-        context["csrf_token"] = csrf_token
     response = render(request, "articles/article_detail.html", context, status=status)
-    if not csrf_token:
+    if not shared:
         # This reader's own page (their reply awaiting moderation, a message, an open form):
         # no shared cache may keep it and hand it to someone else.
         patch_cache_control(response, private=True, no_store=True)

@@ -257,14 +257,15 @@ def free_port():
 
 
 @contextlib.contextmanager
-def gunicorn(env, log_name="gunicorn"):
-    """The project's gunicorn.conf.py on a free loopback port; yields the base URL."""
+def gunicorn(env, log_name="gunicorn", app=None):
+    """The project's gunicorn.conf.py on a free loopback port; yields the base URL.
+    `app` ("module:callable") serves another WSGI application with the same flags."""
     port = free_port()
     DATA.mkdir(exist_ok=True)
     log = open(DATA / f"{log_name}.log", "w")
     process = subprocess.Popen(
         [str(Path(PYTHON).with_name("gunicorn")), "-c", str(ROOT / "gunicorn.conf.py"),
-         "--bind", f"127.0.0.1:{port}", "--no-control-socket"],
+         "--bind", f"127.0.0.1:{port}", "--no-control-socket", *([app] if app else [])],
         cwd=ROOT, env=env, stdout=log, stderr=log,
     )
     base = f"http://127.0.0.1:{port}"
@@ -312,12 +313,14 @@ def _ms(value):
     return float(number) * _UNITS[unit]
 
 
-def wrk(url, seconds, connections=16, threads=2):
+def wrk(url, seconds, connections=16, threads=2, headers=None):
     """requests/s, p50 and p99 in ms, and failed responses, from one bounded wrk run."""
     if not shutil.which("wrk"):
         sys.exit("wrk is not installed: apt-get install wrk (make bench-page does it)")
+    header_args = [arg for name, value in (headers or {}).items() for arg in ("-H", f"{name}: {value}")]
     out = subprocess.run(
-        ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s", "--latency", url],
+        ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s", "--latency",
+         *header_args, url],
         capture_output=True, text=True, check=True, timeout=seconds + 60,
     ).stdout
     percentile = lambda p: _ms(re.search(rf"^\s+{p}%\s+(\S+)", out, re.M).group(1))  # noqa: E731

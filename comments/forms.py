@@ -2,7 +2,7 @@ from django import forms
 from django.core.validators import URLValidator
 
 from .models import Comment, Flag
-from .moderation import Submission, form_token
+from .moderation import Submission
 from .sanitize import render_reply
 from .validators import validate_one_line
 
@@ -33,7 +33,6 @@ class CommentForm(forms.Form):
     def __init__(self, *args, article, **kwargs):
         super().__init__(*args, **kwargs)
         self.article = article
-        self.initial.setdefault("token", form_token(article))
 
     def clean_body(self):
         body = self.cleaned_data["body"]

@@ -5,6 +5,7 @@ import time
 from django.conf import settings
 from django.core.cache import caches
 from django.http import HttpResponseRedirect
+from django.urls import reverse
 
 from . import privacy
 
@@ -94,3 +95,25 @@ def over_rate(request, scope):
         limits.set(key, 1, timeout=seconds)
         count = 1
     return count > int(allowed)
+
+
+def session_involved(request):
+    """Whether the request carries a session (a signed-in user, a moderator): then Django's
+    token CSRF guards its forms, and its pages are its own (newsroom.cross_origin)."""
+    return settings.SESSION_COOKIE_NAME in request.COOKIES
+
+
+FORM_STAMP_COOKIE = "form_stamp"
+
+
+def form_stamp_token(request):
+    """The signed "form served at" token the reply form's image left in this browser, or ""."""
+    return request.COOKIES.get(FORM_STAMP_COOKIE, "")
+
+
+def set_form_stamp(response, article, token):
+    # Sent back only with replies to this article: not with page views, which stay shared.
+    response.set_cookie(
+        FORM_STAMP_COOKIE, token, max_age=settings.COMMENTS_FORM_MAX_AGE, path=reverse("post_comment", args=[article.slug]),
+        httponly=True, samesite="Lax", secure=settings.SESSION_COOKIE_SECURE,
+    )

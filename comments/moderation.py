@@ -64,7 +64,8 @@ class Submission:
     """An unsaved reply plus what the form sent alongside it.
 
     ``form_token`` is None for clients without the HTML form (API, imports):
-    the form-timing rules do not apply to them.
+    the form-timing rules do not apply to them. It is "" for a form sent with no
+    proof of when it was served (comments.views.form_stamp never ran): held.
 
     ``own_ids`` and ``proven_commenters`` are what the sender's browser proves
     (signed cookies): the replies it posted, and the commenters whose address it
@@ -131,7 +132,7 @@ def parent_not_approved(sub):
 
 
 def form_expired(sub):
-    if sub.form_token is None:
+    if not sub.form_token:  # no token at all: too_fast holds the reply instead
         return None
     reload = "This form has expired. Please reload the page and post your reply again."
     try:
@@ -209,6 +210,10 @@ def too_fast(sub):
     minimum = settings.COMMENTS_MIN_SUBMIT_SECONDS
     if sub.form_token is None or not minimum:
         return None
+    if not sub.form_token:
+        # The form's image (or the script) never ran: a bot, or a browser that loads no images.
+        # Not proof of a bot, so a moderator decides.
+        return Verdict(HOLD, "held: no proof of when the form was served")
     try:
         issued = signing.b62_decode(sub.form_token.split(_form_signer.sep)[-2])
     except (IndexError, ValueError):

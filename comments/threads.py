@@ -26,12 +26,11 @@ from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Q
-from django.middleware.csrf import get_token
 from django.template.loader import get_template, render_to_string
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from .models import Comment, Flag, Status
+from .models import Comment, Status
 
 
 class ThreadPage:
@@ -138,10 +137,8 @@ def nest(replies):
 # once, and again after the change commits, so a reader can never cache the old
 # state under the new version). articles.page_cache keeps whole pages under the
 # same version. Readers with an unpublished reply of their own on the article get
-# a fresh render, since only they may see it. The Report forms need the reader's
-# own CSRF token: the cache holds a placeholder that is swapped for it on the way out.
+# a fresh render, since only they may see it. Nothing in a section is per reader.
 
-CSRF_PLACEHOLDER = "__csrf_token_for_this_reader__"
 MAX_CACHED_PAGE = 1000
 
 
@@ -153,9 +150,14 @@ def version_key(slug):
     return f"pages-version:{hashlib.blake2b(slug.encode(), digest_size=12).hexdigest()}"
 
 
-def pages_changed(article_ids=(), slugs=()):
-    """Invalidate every cached page of these articles (by id or slug); returns their slugs."""
+def pages_changed(article_ids=(), slugs=(), purge=True):
+    """Invalidate every cached page of these articles (by id or slug); returns their slugs.
+
+    HTTP caches in front of the site learn it from the new ETag when they revalidate,
+    and at once from purge_cdn (after the transaction commits) when a purge URL is set.
+    """
     from articles.models import Article
+    from articles.cdn import purge_cdn, surrogate_key
 
     slugs = set(slugs)
     if article_ids:
@@ -164,6 +166,9 @@ def pages_changed(article_ids=(), slugs=()):
         now = time.time_ns()
         # The site-wide reply feeds change with any article's replies.
         cache.set_many({**{version_key(slug): now for slug in slugs}, SITE_VERSION_KEY: now}, timeout=None)
+    if purge and slugs:
+        keys = sorted(surrogate_key(slug) for slug in slugs)
+        transaction.on_commit(lambda: purge_cdn(keys))
     return slugs
 
 
@@ -171,7 +176,7 @@ def pages_changed_on_commit(article_ids=(), slugs=()):
     """Invalidate now, so this transaction's own reads are fresh, and again after commit,
     so a reader who rendered the old state meanwhile cannot have cached it under the new version.
     Slugs are looked up now: after a deletion commits there is nothing left to look up."""
-    slugs = pages_changed(article_ids, slugs)
+    slugs = pages_changed(article_ids, slugs, purge=False)
     transaction.on_commit(lambda: pages_changed(slugs=slugs))
 
 
@@ -221,9 +226,6 @@ def render_section(article, page, own_ids, accepts_replies):
         {
             "article": article, "threads": threads, "replies": threads.replies, "page_url": page_url,
             "accepts_replies": accepts_replies,
-            # Rendered once rather than once per reply.
-            "report_options": format_html_join("", '<option value="{}">{}</option>', Flag.Reason.choices),
-            "csrf_token": CSRF_PLACEHOLDER,
         },
     )
     return threads.page.number, threads.reply_count, html, threads.paginator.num_pages
@@ -240,13 +242,12 @@ def _page_count_key(article):
     return f"replies-pages:{article.pk}:{page_version(article.slug)}:{layout_key()}"
 
 
-def replies_section(request, article, own_ids, page, csrf_token=None):
+def replies_section(article, own_ids, page):
     """The replies section for this reader: from the cache unless they have something unpublished here.
 
     Returns (page number, reply count, html); when `page` is past the last page the
     number is the last page's and the html None, for the caller to redirect. Only
     pages that exist are cached, so no query string can fill the cache.
-    `csrf_token` replaces the reader's own token (a placeholder, for a page cached whole).
     """
     accepts_replies = article.accepts_replies()
     own_unpublished = own_ids and Comment.objects.for_article(article).filter(
@@ -268,7 +269,7 @@ def replies_section(request, article, own_ids, page, csrf_token=None):
     number, reply_count, html = section[:3]
     if number != page:
         return number, reply_count, None
-    return number, reply_count, mark_safe(html.replace(CSRF_PLACEHOLDER, csrf_token or get_token(request)))
+    return number, reply_count, mark_safe(html)
 
 
 def reply_message_tag(comment):

@@ -8,6 +8,7 @@ urlpatterns = [
     path("articles/<slug:slug>/feed/atom/", feeds.article_feed_atom, name="article_feed_atom"),
     path("feed/", feeds.site_feed, name="site_feed"),
     path("feed/atom/", feeds.site_feed_atom, name="site_feed_atom"),
+    path("articles/<slug:slug>/comments/stamp.gif", views.form_stamp, name="form_stamp"),
     path("comments/<int:pk>/report/", views.report_comment, name="report_comment"),
     # Tokens come in the query string (?token=), which the access log leaves out.
     path("comments/unsubscribe/", views.unsubscribe, name="unsubscribe"),

@@ -5,34 +5,47 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.cache import patch_cache_control
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from articles.models import Article
 from articles.views import render_article
+from newsroom.cross_origin import csrf_token_for_sessions
 
 from . import notifications
 from .forms import CommentForm, ReportForm
 from .http import (
     HttpResponseSeeOther,
     client_ip,
+    form_stamp_token,
     over_rate,
     own_reply_ids,
     remember_own_reply,
     remember_proven_commenter,
     reporter_key,
     sender_proofs,
+    session_involved,
+    set_form_stamp,
     user_agent,
 )
-from .models import Comment
-from .moderation import Refused
+from .models import Comment, Flag
+from .moderation import Refused, form_token
 from .threads import reply_message_tag
+
+# The smallest transparent GIF: the reply form's timing image.
+PIXEL = bytes.fromhex("47494638396101000100800000000000ffffff21f90401000000002c00000000010001000002024401003b")
 
 
 @sensitive_post_parameters("email")
+@csrf_token_for_sessions
 @require_POST
 def post_comment(request, slug):
     article = get_object_or_404(Article.objects.published(), slug=slug)
-    form = CommentForm(request.POST, article=article)
+    data = request.POST.copy()
+    if not data.get("token"):
+        # The shared page has no per-reader token: the timing proof is the form's image's cookie.
+        # Kept in the field from here on, so a form re-rendered with errors keeps its first time.
+        data["token"] = form_stamp_token(request)
+    form = CommentForm(data, article=article)
     if not form.is_valid():
         return render_article(request, article, form, status=400)
     try:
@@ -52,20 +65,46 @@ def post_comment(request, slug):
     return response
 
 
-@require_POST
+@require_GET
+def form_stamp(request, slug):
+    """A 1x1 image in the reply form: loading it leaves a signed "form served now" token in a
+    cookie for this article's reply endpoint, so the shared page needs no per-reader token and
+    the too-fast rule still knows when the form was served, with or without JavaScript."""
+    article = get_object_or_404(Article.objects.published().only("pk", "slug"), slug=slug)
+    response = HttpResponse(PIXEL, content_type="image/gif")
+    set_form_stamp(response, article, form_token(article))
+    patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+@csrf_token_for_sessions
+@require_http_methods(["GET", "POST"])
 def report_comment(request, pk):
+    """GET: a small page with the report form for one reply (readers without JavaScript);
+    POST: the report, from that page or from the article page's one report form."""
     comment = get_object_or_404(Comment.objects.public().select_related("article"), pk=pk)
+    if request.method == "GET":
+        return _report_page(request, comment, ReportForm())
     if over_rate(request, "report"):
         return HttpResponse("Too many reports from your address; please try again later.",
                             status=429, content_type="text/plain")
     form = ReportForm(request.POST)
     if not form.is_valid():
-        return HttpResponse("Choose a reason from the list.", status=400, content_type="text/plain")
+        return _report_page(request, comment, form, status=400)
     comment.report(reporter=reporter_key(request), user=request.user if request.user.is_authenticated else None,
                    **form.cleaned_data)
     # Shown next to the reply the reader came back to, not at the top of a long page.
     messages.success(request, "Thank you. A moderator will look at this reply.", extra_tags=reply_message_tag(comment))
     return HttpResponseSeeOther(comment.get_absolute_url())
+
+
+def _report_page(request, comment, form, status=200):
+    context = {"comment": comment, "form": form, "reasons": Flag.Reason.choices,
+               "session_involved": session_involved(request)}
+    response = render(request, "comments/report.html", context, status=status)
+    if session_involved(request):
+        patch_cache_control(response, private=True, no_store=True)
+    return response
 
 
 # RFC 8058 one-click: the mail client POSTs without a CSRF token; the signed token is the proof.

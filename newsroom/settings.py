@@ -78,6 +78,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Shared article pages from the cache, before sessions, users and messages (articles/page_cache.py).
+    "articles.page_cache.SharedPageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "newsroom.cross_origin.CrossOriginProtectionMiddleware",
@@ -126,7 +128,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Kept open like PostgreSQL's (DATABASE_CONN_MAX_AGE): opening a file and running the
+    # PRAGMAs on every request cost more than serving a cached page (README "Performance").
     # A file, not memory, so live-server and concurrency tests share one database.
     DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "test-db.sqlite3")}
 
@@ -422,3 +425,19 @@ COMMENTS_TRIAGE_MIN_DECISIONS = env_int("COMMENTS_TRIAGE_MIN_DECISIONS", 200)
 COMMENTS_TRIAGE_RETRAIN_EVERY = env_int("COMMENTS_TRIAGE_RETRAIN_EVERY", 100)
 COMMENTS_TRIAGE_SPAM_AT = env_float("COMMENTS_TRIAGE_SPAM_AT")
 COMMENTS_TRIAGE_HOLD_AT = env_float("COMMENTS_TRIAGE_HOLD_AT")
+
+# --- HTTP caching of shared article pages (README "Caching and CDNs") ----------
+# Browsers keep a shared page max-age seconds (0: they revalidate every view with
+# its ETag, a 304 that reads no page body; more delays an author's own preview in
+# their browser); shared caches and CDNs s-maxage seconds, and may serve a stale
+# copy for stale-while-revalidate seconds more while they fetch the new one.
+COMMENTS_PAGE_MAX_AGE = env_int("COMMENTS_PAGE_MAX_AGE", 0)
+COMMENTS_PAGE_S_MAXAGE = env_int("COMMENTS_PAGE_S_MAXAGE", 10)
+COMMENTS_PAGE_STALE_WHILE_REVALIDATE = env_int("COMMENTS_PAGE_STALE_WHILE_REVALIDATE", 30)
+# Purge hook: a URL template with {key} (the article's surrogate key), called after
+# every change readers would see, e.g. https://api.fastly.com/service/<id>/purge/{key}.
+COMMENTS_CDN_PURGE_URL = env_str("COMMENTS_CDN_PURGE_URL")
+COMMENTS_CDN_PURGE_METHOD = env_str("COMMENTS_CDN_PURGE_METHOD", "POST")
+# One header sent with each purge, "Name: value" (e.g. "Fastly-Key: …").
+COMMENTS_CDN_PURGE_HEADER = env_str("COMMENTS_CDN_PURGE_HEADER")
+COMMENTS_CDN_PURGE_TIMEOUT = env_int("COMMENTS_CDN_PURGE_TIMEOUT", 3)

@@ -4,6 +4,29 @@
 (function () {
   "use strict";
 
+  // Report: the page has one report form; a Report link moves it under its
+  // reply and points it at that reply. Without this script the link opens a
+  // small page with the same form.
+  var reportForm = document.getElementById("report-form");
+  if (reportForm) {
+    document.addEventListener("click", function (event) {
+      var link = event.target.closest(".comment-report-link");
+      if (!link) {
+        return;
+      }
+      event.preventDefault();
+      var actions = link.closest(".comment-actions");
+      var open = !reportForm.hidden && reportForm.previousElementSibling === actions;
+      reportForm.hidden = open;
+      link.setAttribute("aria-expanded", String(!open));
+      if (!open) {
+        reportForm.action = link.href;
+        actions.after(reportForm);
+        reportForm.elements.reason.focus();
+      }
+    });
+  }
+
   var form = document.getElementById("commentform");
   if (!form) {
     return;
@@ -25,7 +48,7 @@
   }
 
   function moveUnder(comment, id, author) {
-    comment.querySelector(":scope > .comment-body").after(respond);
+    comment.querySelector(":scope > .comment-actions").after(respond);
     parentField.value = id;
     replyingToName.textContent = author;
     replyingToName.href = "#comment-" + id;
@@ -47,13 +70,13 @@
     if (!link) {
       return;
     }
-    var id = link.getAttribute("data-reply-to");
-    var comment = commentFor(id);
+    var comment = link.closest(".comment");
     if (!comment) {
       return;
     }
     event.preventDefault();
-    moveUnder(comment, id, link.getAttribute("data-author"));
+    var id = comment.id.slice("comment-".length);
+    moveUnder(comment, id, comment.querySelector(".comment-author").textContent);
     firstEmptyField().focus();
   });
 

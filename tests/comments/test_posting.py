@@ -11,7 +11,8 @@ from tests.conftest import reply_data
 
 def post(client, article, **overrides):
     overrides.setdefault("token", form_token(article))
-    return client.post(f"/articles/{article.slug}/comments/", reply_data(**overrides))
+    headers = {k: overrides.pop(k) for k in list(overrides) if k.startswith("HTTP_")}
+    return client.post(f"/articles/{article.slug}/comments/", reply_data(**overrides), **headers)
 
 
 def test_valid_reply_is_stored_pending_and_redirects_with_303(client, article):
@@ -59,9 +60,18 @@ def test_approved_reply_appears_for_everyone(client, article, moderator):
     assert "Worth publishing" in html and "awaiting moderation" not in html
 
 
-def test_post_without_csrf_token_is_403(article):
+def test_anonymous_post_needs_no_csrf_token_but_a_same_origin_browser(article):
     client = Client(enforce_csrf_checks=True)
-    assert post(client, article).status_code == 403
+    assert post(client, article, HTTP_SEC_FETCH_SITE="cross-site").status_code == 403
+    assert post(client, article, HTTP_ORIGIN="http://evil.example").status_code == 403
+    assert not Comment.objects.exists()
+    assert post(client, article, HTTP_SEC_FETCH_SITE="same-origin").status_code == 303
+
+
+def test_post_with_a_session_but_without_csrf_token_is_403(article, make_user):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(make_user(staff=False))
+    assert post(client, article, HTTP_SEC_FETCH_SITE="same-origin").status_code == 403
     assert not Comment.objects.exists()
 
 
@@ -69,8 +79,15 @@ def test_post_to_unknown_article_is_404(client, db):
     assert client.post("/articles/nope/comments/", reply_data()).status_code == 404
 
 
-def test_missing_form_token_asks_the_reader_to_reload(client, article):
-    response = post(client, article, token="")
+def test_a_reply_without_timing_proof_is_held(client, article, settings):
+    settings.COMMENTS_MIN_SUBMIT_SECONDS = 3
+    assert post(client, article, token="").status_code == 303
+    reply = Comment.objects.get()
+    assert reply.status == Status.PENDING and "no proof of when the form was served" in reply.reasons
+
+
+def test_a_tampered_form_token_asks_the_reader_to_reload(client, article):
+    response = post(client, article, token=form_token(article) + "x")
     assert response.status_code == 400
     assert "reload the page" in response.content.decode()
     assert not Comment.objects.exists()

@@ -14,10 +14,12 @@ def reader(n):
     return Client(REMOTE_ADDR=f"198.51.100.{n}")
 
 
-def test_page_offers_a_report_form_on_approved_replies(client, article, make_comment):
-    reply = make_comment()
+def test_page_offers_a_report_link_on_approved_replies_and_one_report_form(client, article, make_comment):
+    replies = [make_comment(), make_comment()]
     html = client.get(article.get_absolute_url()).content.decode()
-    assert f'action="/comments/{reply.pk}/report/"' in html
+    for reply in replies:
+        assert f'<a class="comment-report-link" href="/comments/{reply.pk}/report/"' in html
+    assert html.count('id="report-form"') == 1 and html.count('name="reason"') == 1
     assert '<option value="illegal">Illegal content</option>' in html
 
 
@@ -37,7 +39,9 @@ def test_the_thanks_is_shown_next_to_the_reported_reply(article, make_comment):
     client = reader(1)
     response = report(client, replies[3])
     html = client.get(response["Location"]).content.decode()
-    item = re.search(rf'<li id="comment-{replies[3].pk}" .*?</article>', html, re.DOTALL)[0]
+    # The reply's own entry: from its <li> to the end of its text.
+    item = re.search(rf'<li id="comment-{replies[3].pk}" .*?<div class="comment-content">.*?</div>', html,
+                     re.DOTALL)[0]
     assert '<p class="reply-message" role="status">Thank you. A moderator will look at this reply.</p>' in item
     assert html.count("Thank you.") == 1 and '<ul class="messages"' not in html
     assert "Thank you" not in client.get(response["Location"]).content.decode()  # shown once
@@ -95,9 +99,32 @@ def test_reports_are_throttled_per_ip(make_comment, settings):
     assert report(client, replies[2]).status_code == 303
 
 
-def test_report_without_csrf_is_403(make_comment):
+def test_report_with_a_session_but_without_csrf_is_403(make_comment, make_user):
     client = Client(enforce_csrf_checks=True)
+    client.force_login(make_user(staff=False))
     assert report(client, make_comment()).status_code == 403
+    assert not Flag.objects.exists()
+
+
+def test_anonymous_report_from_another_site_is_403(make_comment):
+    client = Client(enforce_csrf_checks=True)
+    response = client.post(f"/comments/{make_comment().pk}/report/", {"reason": "spam"},
+                           HTTP_SEC_FETCH_SITE="cross-site")
+    assert response.status_code == 403 and not Flag.objects.exists()
+
+
+def test_report_page_without_javascript(client, make_comment):
+    reply = make_comment(body="Reported words")
+    html = client.get(f"/comments/{reply.pk}/report/").content.decode()
+    assert "Reported words" in html and f'action="/comments/{reply.pk}/report/"' in html
+    assert 'name="reason"' in html and "csrfmiddlewaretoken" not in html
+    assert client.post(f"/comments/{reply.pk}/report/", {"reason": "spam"}).status_code == 303
+    assert Flag.objects.filter(comment=reply).count() == 1
+
+
+def test_report_page_of_a_hidden_reply_is_404(client, make_comment):
+    reply = make_comment(status=Status.PENDING)
+    assert client.get(f"/comments/{reply.pk}/report/").status_code == 404
 
 
 def test_moderation_writes_one_event_per_real_change(make_comment, moderator):

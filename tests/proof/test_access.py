@@ -77,12 +77,18 @@ def test_outsiders_do_not_see_pending_replies_on_pages(outsider, article, pendin
     assert SECRET_TEXT not in client.get(article.get_absolute_url()).content.decode()
 
 
-def test_csrf_is_enforced_on_every_html_post(article, make_comment, moderator):
-    reader = Client(enforce_csrf_checks=True)
+def test_csrf_is_enforced_on_every_html_post(article, make_comment, moderator, make_user):
+    # Readers' forms: token CSRF wherever a session is involved; without one, the cross-origin check.
     url = reverse("post_comment", args=[article.slug])
-    assert reader.post(url, reply_data(token=form_token(article))).status_code == 403
     approved = make_comment()
-    assert reader.post(reverse("report_comment", args=[approved.pk]), {"reason": "spam"}).status_code == 403
+    report_url = reverse("report_comment", args=[approved.pk])
+    signed_in = Client(enforce_csrf_checks=True)
+    signed_in.force_login(make_user(staff=False))
+    anonymous = Client(enforce_csrf_checks=True, HTTP_ORIGIN="http://evil.example")
+    for reader in (signed_in, anonymous):
+        assert reader.post(url, reply_data(token=form_token(article))).status_code == 403
+        assert reader.post(report_url, {"reason": "spam"}).status_code == 403
+    assert Comment.objects.count() == 1
     staff = Client(enforce_csrf_checks=True)
     staff.force_login(moderator)
     pending = make_comment(status=Status.PENDING)

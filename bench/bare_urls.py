@@ -1,0 +1,12 @@
+from django.http import HttpResponse
+from django.urls import path
+
+
+def hello(request):
+    return HttpResponse("Hello, world.")
+
+
+urlpatterns = [
+    path("", hello),
+    path("healthz", hello),  # what bench.common.gunicorn polls until the server is up
+]
