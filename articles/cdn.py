@@ -5,13 +5,12 @@ Shared article pages carry a surrogate key naming their article (the
 replies change, ``purge_cdn`` asks the CDN to drop every page with that key,
 through COMMENTS_CDN_PURGE_URL, a URL template with ``{key}``. Without it,
 caches pick the change up when they revalidate (``s-maxage``, README "Caching
-and CDNs"). The call runs on a short-lived thread with a short timeout, so a
-slow or failing CDN never holds up or fails the request that made the change;
-once the project has a task queue, ``purge_cdn`` is the one call to move onto it.
+and CDNs"). The requests go out from the task queue (articles.tasks.purge_cdn)
+after the change commits, with a short timeout and the queue's retries, so a
+slow or failing CDN never holds up or fails the request that made the change.
 """
 
 import logging
-import threading
 import urllib.request
 from urllib.parse import quote
 
@@ -24,15 +23,26 @@ def surrogate_key(slug):
     return f"article-{slug}"
 
 
-def purge_cdn(keys):
-    """Ask the CDN to drop the pages tagged with these keys (no-op without COMMENTS_CDN_PURGE_URL)."""
+def purge_cdn_on_commit(keys):
+    """Queue the purge of these keys once the transaction commits (nothing without COMMENTS_CDN_PURGE_URL)."""
+    from background.queue import enqueue_on_commit
+
+    from .tasks import purge_cdn
+
+    if settings.COMMENTS_CDN_PURGE_URL and keys:
+        enqueue_on_commit(purge_cdn, sorted(keys))
+
+
+def send_purges(keys):
+    """Request the purge of each key; raises PurgeFailed (for the queue to retry) if any failed."""
     template = settings.COMMENTS_CDN_PURGE_URL
     if not template or not keys:
-        return None
-    requests = [_purge_request(template.format(key=quote(key, safe=""))) for key in keys]
-    thread = threading.Thread(target=_send, args=(requests,), name="cdn-purge", daemon=True)
-    thread.start()
-    return thread
+        return
+    _send([_purge_request(template.format(key=quote(key, safe=""))) for key in keys])
+
+
+class PurgeFailed(Exception):
+    pass
 
 
 def _purge_request(url):
@@ -44,10 +54,15 @@ def _purge_request(url):
 
 
 def _send(requests):
+    failed = []
     for request in requests:
         try:
             with urllib.request.urlopen(request, timeout=settings.COMMENTS_CDN_PURGE_TIMEOUT) as response:
                 response.read()
-        except Exception as error:  # noqa: BLE001 — a CDN outage must never reach the reader
+        except Exception as error:  # noqa: BLE001 — any failure is logged and retried by the queue
             # The path only: a purge URL may carry a service id or token in its query.
-            logger.warning("CDN purge failed for %s: %s", request.selector.split("?")[0], type(error).__name__)
+            path = request.selector.split("?")[0]
+            logger.warning("CDN purge failed for %s: %s", path, type(error).__name__)
+            failed.append(path)
+    if failed:
+        raise PurgeFailed(", ".join(failed))

@@ -154,10 +154,10 @@ def pages_changed(article_ids=(), slugs=(), purge=True):
     """Invalidate every cached page of these articles (by id or slug); returns their slugs.
 
     HTTP caches in front of the site learn it from the new ETag when they revalidate,
-    and at once from purge_cdn (after the transaction commits) when a purge URL is set.
+    and at once from the CDN purge queued after the transaction commits, when a purge URL is set.
     """
+    from articles.cdn import purge_cdn_on_commit, surrogate_key
     from articles.models import Article
-    from articles.cdn import purge_cdn, surrogate_key
 
     slugs = set(slugs)
     if article_ids:
@@ -167,8 +167,7 @@ def pages_changed(article_ids=(), slugs=(), purge=True):
         # The site-wide reply feeds change with any article's replies.
         cache.set_many({**{version_key(slug): now for slug in slugs}, SITE_VERSION_KEY: now}, timeout=None)
     if purge and slugs:
-        keys = sorted(surrogate_key(slug) for slug in slugs)
-        transaction.on_commit(lambda: purge_cdn(keys))
+        purge_cdn_on_commit([surrogate_key(slug) for slug in slugs])
     return slugs
 
 
