@@ -30,7 +30,10 @@ def test_report_a_reply_without_javascript(pages, article, make_comment):
     expect(page.locator(".reported-reply")).to_contain_text("Something abusive.")
     page.get_by_label("Why should a moderator look at this reply?").select_option("abusive")
     page.get_by_role("button", name="Send report").click()
-    expect(page.locator(".messages")).to_contain_text("Thank you. A moderator will look at this reply.")
+    # Back on the article, the thanks stands next to the reported reply.
+    expect(page.locator(f"#comment-{reply.pk} .reply-message")).to_contain_text(
+        "Thank you. A moderator will look at this reply."
+    )
     assert Flag.objects.get().comment == reply
 
 
@@ -45,5 +48,5 @@ def test_one_report_form_moves_under_the_reply_reported(pages, article, make_com
     page.locator(f"#comment-{second.pk}").get_by_role("link", name="Report").click()
     expect(page.locator(f"#comment-{second.pk} #report-form")).to_be_visible()
     page.get_by_role("button", name="Send report").click()
-    expect(page.locator(".messages")).to_contain_text("Thank you.")
+    expect(page.locator(f"#comment-{second.pk} .reply-message")).to_contain_text("Thank you.")
     assert Flag.objects.get().comment == second
