@@ -28,7 +28,10 @@ keepalive = 0
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", 30))
 graceful_timeout = 30
 # Recycle workers now and then, staggered, so a slow leak never takes them all at once.
-max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", 2000))
+# Not too often: a new worker imports Django and scikit-learn (triage) before it serves,
+# and at 2,000 requests a busy article page recycled each worker every few seconds
+# (bench/page.py: p99 1.3 s, and a third of the throughput gone).
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", 20000))
 max_requests_jitter = max_requests // 10
 if os.path.isdir("/dev/shm"):
     worker_tmp_dir = "/dev/shm"  # heartbeat files off a possibly slow container disk
