@@ -25,20 +25,6 @@ logger = logging.getLogger(__name__)
 _LISTED_IP = re.compile(r"\bIP \S+")
 
 
-def on_reply_event(sender, *, event, ids, **kwargs):
-    from . import tasks
-
-    if Endpoint.objects.filter(active=True).exists():
-        tasks.dispatch.enqueue(event, ids)
-
-
-def on_commenter_banned(sender, *, entry_id, **kwargs):
-    from . import tasks
-
-    if Endpoint.objects.filter(active=True).exists():
-        tasks.dispatch.enqueue("commenter.banned", [entry_id])
-
-
 def _reasons(comment):
     return [redact(_LISTED_IP.sub("IP address on the list", reason)) for reason in comment.reason_list]
 

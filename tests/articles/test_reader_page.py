@@ -181,7 +181,7 @@ def test_a_page_that_does_not_exist_redirects_to_the_nearest_real_one(
 def test_only_pages_that_exist_are_cached(client, article, per_page, five_threads):
     from django.core.cache import cache
 
-    from articles import page_cache
+    from comments import page_cache
 
     for number in range(1, 30):
         client.get(article.get_absolute_url(), {"cpage": number})
