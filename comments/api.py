@@ -154,8 +154,8 @@ class ArticleReplyViewSet(viewsets.GenericViewSet):
         return Comment.objects.for_article(self.article).public()
 
     def list(self, request, slug):
-        # A list in thread order, as the page shows it.
-        page = self.paginate_queryset(self.get_queryset().in_thread_order())
+        # A list in thread order, as the page shows it; one query, counted as it is read.
+        page = self.paginate_queryset(list(self.get_queryset().in_thread_order()))
         return self.get_paginated_response(ReplySerializer(page, many=True).data)
 
     def create(self, request, slug):

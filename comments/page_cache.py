@@ -74,9 +74,14 @@ def parse_page(value):
     return int(value) if re.fullmatch(r"[1-9][0-9]{0,8}", value) else None
 
 
+def with_page(url, page):
+    """`url` with ?cpage= for this page of replies (the first has none)."""
+    return f"{url}?cpage={page}" if page > 1 else url
+
+
 def page_url(slug, page):
-    """The URL of this page of the article's replies (the first has no ?cpage=)."""
-    return reverse("article", args=[slug]) + (f"?cpage={page}" if page > 1 else "")
+    """The URL of this page of the article's replies."""
+    return with_page(reverse("article", args=[slug]), page)
 
 
 # --- Versions and invalidation ---------------------------------------------------------
