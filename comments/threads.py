@@ -15,7 +15,6 @@ recursively.
 
 import re
 from itertools import pairwise
-from math import ceil
 
 from django.conf import settings
 from django.contrib import messages

@@ -18,7 +18,7 @@ from comments import privacy
 from comments.models import Comment, ListEntry
 from newsroom.logs import redact
 
-from .models import TEST_EVENT, Endpoint
+from .models import TEST_EVENT
 
 logger = logging.getLogger(__name__)
 
