@@ -12,7 +12,8 @@ from background.queue import enqueue_on_commit
 
 from . import events, privacy
 from .sanitize import render_reply
-from .validators import validate_one_line
+from .fields import LimitedTextField, WebsiteField
+from .validators import validate_one_line, validate_readable
 
 
 def _pages_changed(article_ids):
@@ -181,40 +182,6 @@ class CommentQuerySet(models.QuerySet):
         return self.moderate(Status.SPAM, by=by, reason=reason)
 
 
-class CommentManager(models.Manager.from_queryset(CommentQuerySet)):
-    def submit(self, submission):
-        """Sanitise, moderate and store a reader's reply; the one way replies are created.
-
-        Raises moderation.Refused (nothing stored) when a rule refuses it.
-        """
-        from . import tasks
-        from .moderation import judge, lock_sender
-
-        comment = submission.comment
-        comment.render()
-        # One write transaction for the checks and the insert: on SQLite
-        # (IMMEDIATE) concurrent posters queue here, so flood and duplicate
-        # checks see each other's replies.
-        with transaction.atomic():
-            lock_sender(comment)
-            judgement = judge(submission)
-            comment.status = judgement.status
-            comment.reasons = "\n".join(judgement.reasons)
-            comment.awaiting_confirmation = (
-                comment.status == Status.PENDING
-                and VerifiedEmail.objects.confirmation_needed(comment.email_digest)
-            )
-            comment.save()
-            if judgement.status != Status.PENDING or judgement.reasons:
-                ModerationEvent.objects.create(
-                    comment=comment, from_status="", to_status=comment.status,
-                    reason=("; ".join(judgement.reasons) or "trusted commenter")[:500],
-                )
-            enqueue_on_commit(tasks.reply_stored, comment.pk)
-            events.stored(comment)
-        return comment
-
-
 class Comment(models.Model):
     # No index of its own: comment_thread (article, status, thread_path) serves article lookups.
     article = models.ForeignKey(
@@ -229,8 +196,8 @@ class Comment(models.Model):
     name = models.CharField(max_length=100, validators=[validate_one_line])
     email = models.EmailField(max_length=254, blank=True)
     email_digest = models.CharField(max_length=64, blank=True, editable=False)
-    website = models.URLField(max_length=200, blank=True)
-    body = models.TextField(max_length=5000)
+    website = WebsiteField(max_length=200, blank=True)
+    body = LimitedTextField(max_length=5000, validators=[validate_readable])
     body_html = models.TextField(editable=False)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     reasons = models.TextField(blank=True, help_text="Why the reply was held or refused, one per line.")
@@ -256,7 +223,7 @@ class Comment(models.Model):
     triage_score = models.FloatField(null=True, blank=True, editable=False)
     triage_version = models.PositiveIntegerField(null=True, blank=True, editable=False)
 
-    objects = CommentManager()
+    objects = CommentQuerySet.as_manager()
 
     class Meta:
         ordering = ["created_at"]
