@@ -3,8 +3,8 @@
 A reader (``comments.wordpress``, ``comments.disqus``) streams an export and
 yields one ``ImportedThread`` at a time: where the replies belong and the replies
 themselves, in any order. ``Importer`` finds (or creates) the article, threads the
-replies and stores them in one transaction per article, deriving ``body_html``
-and ``email_digest`` through ``comments.intake.build_reply()`` as every reply does. The posting
+replies and stores them in one transaction per article, building each with
+``comments.intake.build_reply()`` as every reply is built. The posting
 rules (flood, timing, duplicates) are not applied and no email is sent: these
 replies were judged on the site they come from. Each keeps its source and its id
 there, so running an import again adds nothing twice, and gets one moderation

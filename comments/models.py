@@ -11,8 +11,8 @@ from django.utils import timezone
 from background.queue import enqueue_on_commit
 
 from . import events, privacy
-from .sanitize import render_reply
 from .fields import LimitedTextField, WebsiteField
+from .sanitize import render_reply
 from .validators import validate_one_line, validate_readable
 
 

@@ -114,24 +114,24 @@ class QueueReplySerializer(serializers.ModelSerializer):
 
     # context["history"] is Comment.objects.history_by_digest() for the whole page:
     # one query for every commenter on it, none per reply.
-    website = serializers.URLField(read_only=True, allow_blank=True, help_text="The author's website, or empty.")
+    website = serializers.URLField(read_only=True, allow_blank=True, help_text=_("The author's website, or empty."))
     article = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     reasons = serializers.ListField(
         source="reason_list", child=serializers.CharField(), read_only=True,
         help_text="Why the rules held the reply, or why readers' reports sent it back.",
     )
-    flag_count = serializers.IntegerField(read_only=True, help_text="Readers' reports on this reply.")
+    flag_count = serializers.IntegerField(read_only=True, help_text=_("Readers' reports on this reply."))
     commenter = serializers.CharField(
         read_only=True, allow_null=True,
-        help_text="Opaque id, the same for every reply from one email address; null without an address.",
+        help_text=_("Opaque id, the same for every reply from one email address; null without an address."),
     )
     commenter_history = serializers.SerializerMethodField()
     triage_score = serializers.FloatField(
         read_only=True, allow_null=True, min_value=0, max_value=1,
-        help_text="Probability of spam by the triage model (0–1); null when no model scored it.",
+        help_text=_("Probability of spam by the triage model (0–1); null when no model scored it."),
     )
     triage_reasons = serializers.SerializerMethodField(
-        help_text="The triage model's decisions among `reasons`, e.g. “spam: triage 0.99 (casino, free, bit.ly)”.",
+        help_text=_("The triage model's decisions among `reasons`, e.g. “spam: triage 0.99 (casino, free, bit.ly)”."),
     )
 
     class Meta:
@@ -171,16 +171,18 @@ class BulkModerationSerializer(serializers.Serializer):
 
 class QueueFilterSerializer(serializers.Serializer):
     status = serializers.ChoiceField(
-        choices=Status.choices, required=False, allow_blank=True, help_text="Only replies in this status.",
+        choices=Status.choices, required=False, allow_blank=True, help_text=_("Only replies in this status."),
     )
     article = serializers.CharField(
-        required=False, allow_blank=True, max_length=200, help_text="Only replies on the article with this slug.",
+        required=False, allow_blank=True, max_length=200, help_text=_("Only replies on the article with this slug."),
     )
     ordering = serializers.ChoiceField(
         choices=["created_at", "-created_at", "triage_score", "-triage_score"], required=False, allow_blank=True,
-        help_text="`-triage_score`: likeliest spam first (unscored replies last). Default: oldest first.",
+        help_text=_("`-triage_score`: likeliest spam first (unscored replies last). Default: oldest first."),
     )
 
 
 class BulkResultSerializer(serializers.Serializer):
-    updated = serializers.IntegerField(help_text="How many replies changed status (those already there do not count).")
+    updated = serializers.IntegerField(
+        help_text=_("How many replies changed status (those already there do not count)."),
+    )
