@@ -1,8 +1,9 @@
 """The JSON API for replies: readers read, post and report; moderators work the queue.
 
-Thin views, as the page's: a serializer validates, moderation.submit()
-creates, Comment.report() records a report, and the QuerySet and instance
-verbs (approve, reject, mark_spam) moderate, writing the same events as the admin.
+Thin views, as the page's: a serializer validates and its save() submits the
+reply through comments.intake, Comment.report() records a report, and the
+QuerySet and instance verbs (approve, reject, mark_spam) moderate, writing the
+same events as the admin.
 """
 
 from django.db.models import Count, F
@@ -24,8 +25,8 @@ from rest_framework.settings import api_settings
 from articles.api import published_articles
 from newsroom.api import REPLY_ID, RETRY_AFTER, SLUG, DetailSerializer, errors
 
-from . import moderation
-from .http import client_ip, remember_own_reply, reporter_key, sender_proofs, user_agent
+from .http import remember_own_reply, reporter_key
+from .intake import Sender
 from .models import Comment, Status
 from .moderation import Refused
 from .permissions import CanModerate
@@ -162,14 +163,9 @@ class ArticleReplyViewSet(viewsets.GenericViewSet):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         try:
-            comment = moderation.submit(
-                serializer.submission(
-                    ip_address=client_ip(request), user_agent=user_agent(request), proofs=sender_proofs(request)
-                )
-            )
+            comment = serializer.save(sender=Sender.from_request(request))
         except Refused as refused:
             raise refusal(refused.verdict) from None
-        serializer.instance = comment
         response = Response(serializer.data, status=status.HTTP_201_CREATED)
         # A browser client proves its own replies the way the page's form does.
         remember_own_reply(request, response, comment)

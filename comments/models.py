@@ -12,9 +12,10 @@ from django.utils.html import strip_tags
 from django.utils.text import Truncator
 
 from . import events, paths, privacy
+from .fields import LimitedTextField, WebsiteField
 from .page_cache import page_url, pages_changed_on_commit
 from .sanitize import render_reply
-from .validators import validate_one_line
+from .validators import validate_one_line, validate_readable
 
 
 class Status(models.TextChoices):
@@ -174,8 +175,8 @@ class Comment(models.Model):
     name = models.CharField(max_length=100, validators=[validate_one_line])
     email = models.EmailField(max_length=254, blank=True)
     email_digest = models.CharField(max_length=64, blank=True, editable=False)
-    website = models.URLField(max_length=200, blank=True)
-    body = models.TextField(max_length=5000)
+    website = WebsiteField(max_length=200, blank=True)
+    body = LimitedTextField(max_length=5000, validators=[validate_readable])
     body_html = models.TextField(editable=False)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     reasons = models.TextField(blank=True, help_text="Why the reply was held or refused, one per line.")

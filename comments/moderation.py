@@ -25,13 +25,11 @@ from functools import cached_property
 
 from django.conf import settings
 from django.core import signing
-from django.db import connection, transaction
+from django.db import connection
 from django.utils import timezone
 
-from background.queue import enqueue_on_commit
-
-from . import events, privacy, tasks, triage
-from .models import Comment, ListEntry, ModerationEvent, Status, VerifiedEmail
+from . import privacy, triage
+from .models import Comment, ListEntry, Status, VerifiedEmail
 from .sanitize import reply_urls, url_hosts
 
 REFUSE, SPAM, HOLD, APPROVE = "refuse", "spam", "hold", "approve"
@@ -352,32 +350,3 @@ def judge(sub, rules=None):
         status = Status.PENDING
     return Judgement(status, [v.reason for v in verdicts if v.action != APPROVE])
 
-
-def submit(submission):
-    """Sanitise, moderate and store a reader's reply; the one way replies are created.
-
-    Raises Refused (nothing stored) when a rule refuses it.
-    """
-    comment = submission.comment
-    comment.render()
-    # One write transaction for the checks and the insert: on SQLite
-    # (IMMEDIATE) concurrent posters queue here, so flood and duplicate
-    # checks see each other's replies.
-    with transaction.atomic():
-        lock_sender(comment)
-        judgement = judge(submission)
-        comment.status = judgement.status
-        comment.reasons = "\n".join(judgement.reasons)
-        comment.awaiting_confirmation = (
-            comment.status == Status.PENDING
-            and VerifiedEmail.objects.confirmation_needed(comment.email_digest)
-        )
-        comment.save()
-        if judgement.status != Status.PENDING or judgement.reasons:
-            ModerationEvent.objects.create(
-                comment=comment, from_status="", to_status=comment.status,
-                reason=("; ".join(judgement.reasons) or "trusted commenter")[:500],
-            )
-        enqueue_on_commit(tasks.reply_stored, comment.pk)
-        events.stored(comment)
-    return comment

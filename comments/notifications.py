@@ -81,7 +81,7 @@ def link_with_token(url_name, token):
 
 
 def reply_stored(comment):
-    """What a newly stored reply sets off (the reply_stored task, queued by moderation.submit)."""
+    """What a newly stored reply sets off (the reply_stored task, queued by comments.intake.submit)."""
     if comment.awaiting_confirmation:
         send_confirmation(comment)
     elif comment.status == Status.PENDING:
