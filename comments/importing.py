@@ -37,6 +37,7 @@ from lxml import etree
 from articles.models import Article
 
 from .models import Comment, ModerationEvent, Status
+from .reasons import Rule
 from .sanitize import render_replies
 from .threads import pages_changed
 
@@ -427,7 +428,7 @@ class Importer:
                 article=article, parent_id=parent.pk if parent else None, depth=parent.depth + 1 if parent else 0,
                 name=reply.name.strip()[:100] or "Anonymous", email=clean_email(reply.email),
                 website=clean_url(reply.website), body=reply.body, status=reply.status,
-                reasons=self.label, ip_address=clean_ip(reply.ip_address),
+                reasons=self.label, reason_codes=[Rule.IMPORTED], ip_address=clean_ip(reply.ip_address),
                 user_agent=(reply.user_agent or "")[:300], created_at=reply.created_at or now,
                 source=self.source, source_id=reply.source_id,
                 # Moderators' alerts and digests are about new replies: not these.
@@ -460,7 +461,8 @@ class Importer:
                 [(comment.thread_path, comment.pk) for comment in comments],
             )
         ModerationEvent.objects.bulk_create(
-            (ModerationEvent(comment=c, from_status="", to_status=c.status, reason=self.label, created_at=now)
+            (ModerationEvent(comment=c, from_status="", to_status=c.status, reason=self.label,
+                             reason_code=Rule.IMPORTED, created_at=now)
              for c in comments),
             batch_size=BATCH,
         )
