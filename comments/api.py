@@ -218,7 +218,8 @@ class ReplyViewSet(viewsets.GenericViewSet):
 _QUEUE_REPLY = {
     "id": 31, "article": "storm-closes-the-harbour", "parent": 12, "name": "Jane Reader",
     "website": "https://jane.example.org/", "body_html": "<p>Buy cheap watches at …</p>", "status": "pending",
-    "reasons": ["held: 3 links"], "reason_codes": ["too_many_links"], "flag_count": 0, "created_at": "2026-11-24T20:10:33Z",
+    "reasons": ["held: 3 links"], "reason_codes": ["too_many_links"], "flag_count": 0,
+    "created_at": "2026-11-24T20:10:33Z",
     "commenter": "5d1c0a9e7b3f4a21", "commenter_history": {"pending": 1, "approved": 4, "rejected": 0, "spam": 0},
     "triage_score": 0.42, "triage_reasons": [],
 }

@@ -514,7 +514,8 @@ def test_the_queue_shows_why_and_who_without_the_email(moderator_api, article, m
     assert results[held.pk] == {
         "id": held.pk, "article": article.slug, "parent": parent.pk, "name": held.name, "website": "",
         "body_html": held.body_html, "status": "pending", "reasons": ["held: 3 links"],
-        "reason_codes": ["too_many_links"], "flag_count": 0, "created_at": held.created_at.isoformat().replace("+00:00", "Z"),
+        "reason_codes": ["too_many_links"], "flag_count": 0,
+        "created_at": held.created_at.isoformat().replace("+00:00", "Z"),
         "commenter": held.commenter,
         "commenter_history": {"pending": 1, "approved": 1, "rejected": 0, "spam": 1},
         "triage_score": None, "triage_reasons": [],

@@ -139,7 +139,8 @@ def test_each_verdict_carries_the_code_its_text_reads_as(client, article, settin
 
 
 def test_judge_returns_codes_beside_the_texts(article):
-    comment = Comment(article=article, name="Jane", email="jane@example.com", body="http://a.com http://b.com http://c.com")
+    links = "http://a.com http://b.com http://c.com"
+    comment = Comment(article=article, name="Jane", email="jane@example.com", body=links)
     comment.attach_to(None)
     comment.render()
     judgement = moderation.judge(moderation.Submission(comment, honeypot="x"))
