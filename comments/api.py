@@ -215,7 +215,8 @@ class ReplyViewSet(viewsets.GenericViewSet):
 _QUEUE_REPLY = {
     "id": 31, "article": "storm-closes-the-harbour", "parent": 12, "name": "Jane Reader",
     "website": "https://jane.example.org/", "body_html": "<p>Buy cheap watches at …</p>", "status": "pending",
-    "reasons": ["held: 3 links"], "flag_count": 0, "created_at": "2026-11-24T20:10:33Z",
+    "reasons": ["held: 3 links"], "reason_codes": ["too_many_links"], "flag_count": 0,
+    "created_at": "2026-11-24T20:10:33Z",
     "commenter": "5d1c0a9e7b3f4a21", "commenter_history": {"pending": 1, "approved": 4, "rejected": 0, "spam": 0},
     "triage_score": 0.42, "triage_reasons": [],
 }
@@ -240,14 +241,18 @@ def _verb(summary, to_status):
 @extend_schema_view(
     list=extend_schema(
         summary="Replies for moderators",
-        description="Every reply (or those of one status, one article), oldest first (`ordering=-triage_score`: "
-        "likeliest spam first), with why it was held, how many readers reported it, the triage model's score, "
+        description="Every reply (or those of one status, one article, one reason code), oldest first "
+        "(`ordering=-triage_score`: likeliest spam first), with why it was held (`reasons` in words, "
+        "`reason_codes` as codes), how many readers reported it, the triage model's score, "
         "and its author as an opaque `commenter` id with their record. "
         "The email is never part of it.",
         parameters=[QueueFilterSerializer],
         responses={
             200: QueueReplySerializer(many=True),
-            **errors(400, 401, 404, e403="Signed in without the “Can moderate replies” permission."),
+            **errors(
+                401, 404, e400="A filter is not valid; an unknown `reason` answers with the codes allowed.",
+                e403="Signed in without the “Can moderate replies” permission.",
+            ),
         },
         examples=[OpenApiExample("A reply in the queue", value=_QUEUE_REPLY, response_only=True, status_codes=["200"])],
     ),
@@ -282,7 +287,7 @@ class ModerationViewSet(viewsets.GenericViewSet):
             Comment.objects.select_related("article")
             .only(
                 "article", "article__slug", "parent_id", "name", "website", "body_html", "status", "reasons",
-                "created_at", "email_digest", "triage_score",
+                "reason_codes", "created_at", "email_digest", "triage_score",
             )
             .annotate(flag_count=Count("flags"))
             .order_by("created_at", "pk")
@@ -298,6 +303,8 @@ class ModerationViewSet(viewsets.GenericViewSet):
             queryset = queryset.in_queue()  # not replies still waiting for their author's confirmation
         elif wanted:
             queryset = queryset.filter(status=wanted)
+        if reason := params.validated_data.get("reason"):
+            queryset = queryset.with_reason(reason)
         if params.validated_data.get("article"):
             queryset = queryset.filter(article__slug=params.validated_data["article"])
         if ordering := params.validated_data.get("ordering"):

@@ -38,6 +38,7 @@ from articles.models import Article
 from . import paths
 from .intake import build_reply
 from .models import Comment, ModerationEvent, Status
+from .reasons import Rule
 from .sanitize import render_replies
 from .page_cache import pages_changed
 
@@ -428,7 +429,7 @@ class Importer:
                 article, parent_id=parent.pk if parent else None, depth=parent.depth + 1 if parent else 0,
                 name=reply.name.strip()[:_NAME_LENGTH] or "Anonymous", email=clean_email(reply.email),
                 website=clean_url(reply.website), body=reply.body, body_html=self.rendered.get(reply.body),
-                status=reply.status, reasons=self.label, ip_address=clean_ip(reply.ip_address),
+                status=reply.status, reasons=self.label, reason_codes=[Rule.IMPORTED], ip_address=clean_ip(reply.ip_address),
                 user_agent=reply.user_agent or "", created_at=reply.created_at or now,
                 source=self.source, source_id=reply.source_id,
                 # Moderators' alerts and digests are about new replies: not these.
@@ -456,7 +457,8 @@ class Importer:
                 [(comment.thread_path, comment.pk) for comment in comments],
             )
         ModerationEvent.objects.bulk_create(
-            (ModerationEvent(comment=c, from_status="", to_status=c.status, reason=self.label, created_at=now)
+            (ModerationEvent(comment=c, from_status="", to_status=c.status, reason=self.label,
+                             reason_code=Rule.IMPORTED, created_at=now)
              for c in comments),
             batch_size=BATCH,
         )

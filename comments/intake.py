@@ -103,6 +103,7 @@ def submit(submission):
         judgement = judge(submission)
         comment.status = judgement.status
         comment.reasons = "\n".join(judgement.reasons)
+        comment.reason_codes = judgement.codes
         comment.awaiting_confirmation = (
             comment.status == Status.PENDING and VerifiedEmail.objects.confirmation_needed(comment.email_digest)
         )
@@ -111,6 +112,7 @@ def submit(submission):
             ModerationEvent.objects.create(
                 comment=comment, from_status="", to_status=comment.status,
                 reason=("; ".join(judgement.reasons) or "trusted commenter")[:500],
+                reason_code=judgement.code,
             )
         enqueue_on_commit(tasks.reply_stored, comment.pk)
         events.stored(comment)

@@ -9,6 +9,7 @@ from rest_framework import serializers
 from . import intake
 from .fields import WebsiteField as WebsiteModelField
 from .models import Comment, Flag, Status
+from .reasons import TRIAGE, Rule, reply_choices
 from .validators import NO_SUCH_PARENT, validate_website
 
 
@@ -120,6 +121,10 @@ class QueueReplySerializer(serializers.ModelSerializer):
         source="reason_list", child=serializers.CharField(), read_only=True,
         help_text="Why the rules held the reply, or why readers' reports sent it back.",
     )
+    reason_codes = serializers.ListField(
+        child=serializers.ChoiceField(choices=Rule.choices), read_only=True,
+        help_text="The code of each of `reasons`, in the same order: what the `reason` filter matches.",
+    )
     flag_count = serializers.IntegerField(read_only=True, help_text=_("Readers' reports on this reply."))
     commenter = serializers.CharField(
         read_only=True, allow_null=True,
@@ -137,7 +142,7 @@ class QueueReplySerializer(serializers.ModelSerializer):
     class Meta:
         model = Comment
         fields = [
-            "id", "article", "parent", "name", "website", "body_html", "status", "reasons",
+            "id", "article", "parent", "name", "website", "body_html", "status", "reasons", "reason_codes",
             "flag_count", "created_at", "commenter", "commenter_history", "triage_score", "triage_reasons",
         ]
         read_only_fields = fields
@@ -149,7 +154,7 @@ class QueueReplySerializer(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_triage_reasons(self, comment):
-        return [reason for reason in comment.reason_list if "triage" in reason]
+        return [text for code, text in comment.coded_reasons if code in TRIAGE]
 
     @extend_schema_field(CommenterHistorySerializer(allow_null=True))
     def get_commenter_history(self, comment):
@@ -169,12 +174,25 @@ class BulkModerationSerializer(serializers.Serializer):
     )
 
 
+class ReasonCodeField(serializers.ChoiceField):
+    """A reason code; an unknown one is answered with the codes allowed."""
+
+    default_error_messages = {"invalid_choice": _("“{input}” is not a reason code. Allowed codes: {allowed}.")}
+
+    def fail(self, key, **kwargs):
+        super().fail(key, allowed=", ".join(self.choices), **kwargs)
+
+
 class QueueFilterSerializer(serializers.Serializer):
     status = serializers.ChoiceField(
         choices=Status.choices, required=False, allow_blank=True, help_text=_("Only replies in this status."),
     )
     article = serializers.CharField(
         required=False, allow_blank=True, max_length=200, help_text=_("Only replies on the article with this slug."),
+    )
+    reason = ReasonCodeField(
+        choices=reply_choices(), required=False, allow_blank=True,
+        help_text="Only replies with this code among their `reason_codes`.",
     )
     ordering = serializers.ChoiceField(
         choices=["created_at", "-created_at", "triage_score", "-triage_score"], required=False, allow_blank=True,
