@@ -1,9 +1,10 @@
 from datetime import timedelta
 
-from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+
+from comments.conf import comment_settings
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -54,5 +55,5 @@ class Article(models.Model):
         """Open, and not yet auto-closed by COMMENTS_CLOSE_AFTER_DAYS."""
         if not self.comments_open:
             return False
-        days = settings.COMMENTS_CLOSE_AFTER_DAYS
+        days = comment_settings.CLOSE_AFTER_DAYS
         return not days or (now or timezone.now()) < self.published_at + timedelta(days=days)

@@ -11,6 +11,7 @@ from django.utils import timezone
 from background.queue import enqueue_on_commit
 
 from . import events, privacy
+from .conf import comment_settings
 from .sanitize import render_reply
 from .validators import validate_one_line
 
@@ -64,7 +65,7 @@ class CommentQuerySet(models.QuerySet):
         than COMMENTS_THREAD_DEPTH allows; any left deeper by a lowered setting are
         not shown rather than shown unchecked.
         """
-        levels = settings.COMMENTS_THREAD_DEPTH
+        levels = comment_settings.THREAD_DEPTH
         hidden = Comment.objects.filter(
             article=OuterRef("article"), status__in=[Status.PENDING, Status.REJECTED, Status.SPAM]
         )
@@ -358,7 +359,7 @@ class Comment(models.Model):
     def attach_to(self, parent):
         """Reply to `parent`, or to its deepest ancestor within COMMENTS_THREAD_DEPTH."""
         # Capped as well as checked (comments.E001): a reply too deep for thread_path is never tried.
-        max_depth = min(settings.COMMENTS_THREAD_DEPTH, self.max_thread_depth())
+        max_depth = min(comment_settings.THREAD_DEPTH, self.max_thread_depth())
         while parent is not None and parent.depth + 1 >= max_depth:
             parent = parent.parent
         self.parent = parent
@@ -391,7 +392,7 @@ class Comment(models.Model):
             if not created:
                 return False
             reports = self.flags.count()
-            if reports >= settings.COMMENTS_REPORT_THRESHOLD and self.status == Status.APPROVED:
+            if reports >= comment_settings.REPORT_THRESHOLD and self.status == Status.APPROVED:
                 why = f"reported by {reports} readers"
                 self.reasons = "\n".join([*self.reason_list, why])
                 Comment.objects.filter(pk=self.pk).update(reasons=self.reasons)
@@ -403,7 +404,7 @@ class Comment(models.Model):
 class VerifiedEmailQuerySet(models.QuerySet):
     def confirmation_needed(self, digest):
         """Whether COMMENTS_CONFIRM_EMAIL is on and this commenter has not yet confirmed their address."""
-        return bool(settings.COMMENTS_CONFIRM_EMAIL and digest) and not self.filter(digest=digest).exists()
+        return bool(comment_settings.CONFIRM_EMAIL and digest) and not self.filter(digest=digest).exists()
 
 
 class VerifiedEmail(models.Model):

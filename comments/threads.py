@@ -20,7 +20,6 @@ import time
 from itertools import pairwise
 from math import ceil
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.paginator import Paginator
@@ -30,6 +29,7 @@ from django.template.loader import get_template, render_to_string
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from .conf import comment_settings
 from .models import Comment, Status
 
 
@@ -45,8 +45,8 @@ class ThreadPage:
             replies=Count("pk"), threads=Count("pk", filter=Q(parent=None))
         )
         self.reply_count = counts["replies"]
-        self.newest_first = settings.COMMENTS_NEWEST_FIRST
-        self.paginator = Paginator(range(counts["threads"]), settings.COMMENTS_PER_PAGE)
+        self.newest_first = comment_settings.NEWEST_FIRST
+        self.paginator = Paginator(range(counts["threads"]), comment_settings.PER_PAGE)
         self.page = self.paginator.get_page(number)
 
         lower, upper = self._edges(top_level(comments))
@@ -95,9 +95,9 @@ def top_level(comments):
 
 def page_number(comment):
     """The page of its article's replies that shows `comment`."""
-    per_page = settings.COMMENTS_PER_PAGE
+    per_page = comment_settings.PER_PAGE
     roots = top_level(Comment.objects.for_article(comment.article_id))
-    if settings.COMMENTS_NEWEST_FIRST:
+    if comment_settings.NEWEST_FIRST:
         counts = roots.aggregate(
             threads=Count("pk"), newer=Count("pk", filter=Q(thread_path__gt=comment.thread_path))
         )
@@ -205,7 +205,7 @@ def _version(key):
 
 
 def layout_key():
-    return f"{settings.COMMENTS_PER_PAGE}:{int(settings.COMMENTS_NEWEST_FIRST)}"
+    return f"{comment_settings.PER_PAGE}:{int(comment_settings.NEWEST_FIRST)}"
 
 
 def _section_key(article, page, accepts_replies):
@@ -262,9 +262,9 @@ def replies_section(article, own_ids, page):
     if section is None:
         section = render_section(article, page, own_ids, accepts_replies)
         if cacheable:
-            cache.set(_page_count_key(article), section[3], timeout=settings.COMMENTS_REPLIES_CACHE_SECONDS)
+            cache.set(_page_count_key(article), section[3], timeout=comment_settings.REPLIES_CACHE_SECONDS)
             if section[0] == page:
-                cache.set(key, section, timeout=settings.COMMENTS_REPLIES_CACHE_SECONDS)
+                cache.set(key, section, timeout=comment_settings.REPLIES_CACHE_SECONDS)
     number, reply_count, html = section[:3]
     if number != page:
         return number, reply_count, None

@@ -9,7 +9,7 @@ class WebhooksConfig(AppConfig):
     def ready(self):
         from comments import events
 
-        from . import dispatch
+        from . import checks, dispatch  # noqa: F401 (checks: registers the system checks)
 
         events.reply_event.connect(dispatch.on_reply_event, dispatch_uid="webhooks.reply_event")
         events.commenter_banned.connect(dispatch.on_commenter_banned, dispatch_uid="webhooks.commenter_banned")
