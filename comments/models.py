@@ -109,7 +109,9 @@ class CommentQuerySet(models.QuerySet):
     def shown(self):
         """These replies as a list in thread order, without those whose parent is not shown.
 
-        Loads only the public columns, so a template cannot reach an email.
+        Loads only the columns the page shows, to read less. It is no privacy boundary:
+        a deferred field loads when read. What keeps the email off the page is that the
+        templates never name it (tests/test_privacy_sweep.py).
         """
         shown_ids, replies = set(), []
         public = self.only(
