@@ -14,7 +14,6 @@ import logging
 import urllib.request
 from urllib.parse import quote
 
-
 from comments.conf import comment_settings
 
 logger = logging.getLogger(__name__)

@@ -11,7 +11,6 @@ import ipaddress
 import re
 from hashlib import sha256
 
-
 from .conf import comment_settings
 
 MASK = "\u2022\u2022\u2022"

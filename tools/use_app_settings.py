@@ -2,7 +2,7 @@
 
 settings.COMMENTS_WEBHOOKS_X -> webhook_settings.X, settings.COMMENTS_X -> comment_settings.X,
 settings.BACKGROUND_X -> background_settings.X, getattr(settings, "COMMENTS_X", default) likewise.
-Assignments (tests' `settings.COMMENTS_X = 0`) are left alone. Idempotent: run it again after a merge.
+Assignments and deletions (tests' `settings.COMMENTS_X = 0`, `del settings.COMMENTS_X`) are left alone. Idempotent: run it again after a merge.
 Usage, from the repository root: python tools/use_app_settings.py
 """
 
@@ -66,10 +66,10 @@ def rewrite(path, text):
     needed = set()
     for prefix, app, obj in APPS:
         getattr_form = re.compile(rf"getattr\(\s*settings,\s*\"{prefix}(\w+)\"(?:,[^()]*)?\)")
-        attr_form = re.compile(rf"\bsettings\.{prefix}(\w+)\b{NOT_ASSIGNED}")
+        attr_form = re.compile(rf"(?<!del )\bsettings\.{prefix}(\w+)\b{NOT_ASSIGNED}")
         text, n1 = getattr_form.subn(rf"{obj}.\1", text)
         text, n2 = attr_form.subn(rf"{obj}.\1", text)
-        if n1 + n2 or re.search(rf"\b{obj}\.", text):
+        if n1 + n2:
             needed.add((app, obj))
     for app, obj in sorted(needed):
         module = ".conf" if rel.startswith(f"{app}/") and rel.count("/") == 1 else f"{app}.conf"
@@ -77,7 +77,7 @@ def rewrite(path, text):
     # Drop `from django.conf import settings` when nothing else uses it.
     imp = "from django.conf import settings\n"
     if imp in text and not re.search(r"\bsettings\b", text.replace(imp, "")):
-        text = text.replace(imp, "")
+        text = text.replace(f"\n\n{imp}\n", "\n\n").replace(imp, "")  # with its group's blank line if alone
     return text
 
 
