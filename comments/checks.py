@@ -6,6 +6,7 @@ the site at start-up with the setting's name, rather than failing a reader later
 
 import re
 
+from django.conf import settings
 from django.core import checks
 
 from newsroom.app_settings import booleans, whole_numbers
@@ -77,6 +78,11 @@ def _thresholds():
 
 
 def _rates():
+    if not isinstance(getattr(settings, "COMMENTS_RATES", {}), dict):
+        return [checks.Error(
+            f"COMMENTS_RATES is {settings.COMMENTS_RATES!r}; it must be a dict such as {{\"post\": \"20/hour\"}}.",
+            id="comments.E006",
+        )]
     rates = comment_settings.RATES
     wrong = {scope: rate for scope, rate in rates.items() if not (isinstance(rate, str) and RATE.fullmatch(rate))}
     unknown = set(rates) - {"report", "post", "read"}

@@ -184,7 +184,8 @@ def test_triage_thresholds_are_scores_from_0_to_1(settings, name, value, errors)
     assert check_ids("comments.") == errors
 
 
-@pytest.mark.parametrize("rates", [{"post": "lots"}, {"read": "10/fortnight"}, {"report": 10}, {"posts": "1/hour"}])
+@pytest.mark.parametrize("rates", [{"post": "lots"}, {"read": "10/fortnight"}, {"report": 10}, {"posts": "1/hour"},
+                                   "20/hour"])
 def test_rates_must_be_a_number_per_second_minute_hour_or_day(settings, rates):
     settings.COMMENTS_RATES = rates
     assert check_ids("comments.") == ["comments.E006"]
