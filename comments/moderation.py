@@ -23,12 +23,12 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import cached_property
 
-from django.conf import settings
 from django.core import signing
 from django.db import connection
 from django.utils import timezone
 
 from . import privacy, triage
+from .conf import comment_settings
 from .models import Comment, ListEntry, Status, VerifiedEmail
 from .reasons import Rule
 from .sanitize import reply_urls, url_hosts
@@ -141,7 +141,7 @@ def form_expired(sub):
         return None
     reload = "This form has expired. Please reload the page and post your reply again."
     try:
-        value = _form_signer.unsign(sub.form_token, max_age=settings.COMMENTS_FORM_MAX_AGE)
+        value = _form_signer.unsign(sub.form_token, max_age=comment_settings.FORM_MAX_AGE)
     except signing.SignatureExpired:
         return Verdict(REFUSE, Rule.FORM_EXPIRED, "refused: form expired", reload)
     except signing.BadSignature:
@@ -159,7 +159,7 @@ def flood(sub):
     typed address from another browser is held, not refused: refusing would tell
     a stranger that the address they typed has just been used.
     """
-    interval = settings.COMMENTS_FLOOD_INTERVAL
+    interval = comment_settings.FLOOD_INTERVAL
     if not interval:
         return None
     c = sub.comment
@@ -167,11 +167,11 @@ def flood(sub):
     recent = Comment.objects.filter(created_at__gt=since).order_by("-created_at").values_list(
         "created_at", flat=True
     )
-    from_ip = list(recent.filter(ip_address=c.ip_address)[: settings.COMMENTS_FLOOD_IP_ALLOWANCE]) if (
+    from_ip = list(recent.filter(ip_address=c.ip_address)[: comment_settings.FLOOD_IP_ALLOWANCE]) if (
         c.ip_address
     ) else []
     own = recent.filter(pk__in=sub.own_ids).first() if sub.own_ids else None
-    if own or len(from_ip) >= settings.COMMENTS_FLOOD_IP_ALLOWANCE:
+    if own or len(from_ip) >= comment_settings.FLOOD_IP_ALLOWANCE:
         oldest_that_counts = own or from_ip[-1]
         wait = max(1, int((oldest_that_counts - since).total_seconds()) + 1)
         return Verdict(
@@ -195,7 +195,7 @@ def duplicate(sub):
     """
     c = sub.comment
     copies = Comment.objects.filter(article_id=c.article_id, body=c.body)
-    recent = timezone.now() - timedelta(seconds=settings.COMMENTS_DUPLICATE_SECONDS)
+    recent = timezone.now() - timedelta(seconds=comment_settings.DUPLICATE_SECONDS)
     same_sender = copies.filter(pk__in=sub.own_ids) if sub.own_ids else copies.none()
     if c.ip_address:
         same_sender |= copies.filter(ip_address=c.ip_address, created_at__gte=recent)
@@ -214,7 +214,7 @@ def honeypot(sub):
 
 
 def too_fast(sub):
-    minimum = settings.COMMENTS_MIN_SUBMIT_SECONDS
+    minimum = comment_settings.MIN_SUBMIT_SECONDS
     if sub.form_token is None or not minimum:
         return None
     if not sub.form_token:
@@ -270,7 +270,7 @@ def hold_listed(sub):
 
 def too_many_links(sub):
     links = len(reply_urls(sub.comment.body_html))
-    if links > settings.COMMENTS_MAX_LINKS:
+    if links > comment_settings.MAX_LINKS:
         return Verdict(HOLD, Rule.TOO_MANY_LINKS, f"held: {links} links")
 
 
