@@ -6,6 +6,7 @@ the site at start-up with the setting's name, rather than failing a reader later
 
 import re
 
+from django.conf import settings
 from django.core import checks
 
 from newsroom.app_settings import booleans, whole_numbers
@@ -76,9 +77,9 @@ def _thresholds():
 
 
 def _rates():
-    if not isinstance(comment_settings.RATES, dict):
+    if not isinstance(getattr(settings, "COMMENTS_RATES", {}), dict):
         return [checks.Error(
-            f"COMMENTS_RATES is {comment_settings.RATES!r}; it must be a dict such as {{\"post\": \"20/hour\"}}.",
+            f"COMMENTS_RATES is {settings.COMMENTS_RATES!r}; it must be a dict such as {{\"post\": \"20/hour\"}}.",
             id="comments.E006",
         )]
     rates = comment_settings.RATES
