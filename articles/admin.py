@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.db.models import Count, Q
+from django.utils.translation import gettext_lazy as _
 
 from newsroom.admin_lookups import FilterLookupsOnly
 from comments.models import Status
@@ -33,10 +34,10 @@ class ArticleAdmin(FilterLookupsOnly, admin.ModelAdmin):
         pages_changed_on_commit(queryset.values_list("pk", flat=True))
         super().delete_queryset(request, queryset)
 
-    @admin.display(description="approved replies", ordering="approved_count")
+    @admin.display(description=_("approved replies"), ordering="approved_count")
     def approved(self, obj):
         return obj.approved_count
 
-    @admin.display(description="pending replies", ordering="pending_count")
+    @admin.display(description=_("pending replies"), ordering="pending_count")
     def pending(self, obj):
         return obj.pending_count

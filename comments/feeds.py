@@ -17,12 +17,13 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from articles.models import Article
 
 from .models import Comment
-from .threads import page_version, site_version
+from .threads import catalog_fingerprint, page_version, site_version
 
 FEED_FIELDS = ("name", "website", "body_html", "created_at", "thread_path", "parent_id", "article_id",
                "article__slug", "article__title")
@@ -109,9 +110,10 @@ class ArticleRepliesAtomFeed(ArticleRepliesFeed):
 
 def _cached(request, feed, version, name, *args):
     """The feed from the cache, or rendered and kept under the version read before rendering."""
-    where = hashlib.blake2b(f"{request.scheme}://{request.get_host()}|{name}|{args}".encode(),
+    language = get_language()  # and its catalogs: a feed is never served in another language's words
+    where = hashlib.blake2b(f"{request.scheme}://{request.get_host()}|{name}|{args}|{language}".encode(),
                             digest_size=12).hexdigest()
-    key = f"feed:v1:{where}:{version}"
+    key = f"feed:v1:{where}:{catalog_fingerprint(language)}:{version}"
     entry = cache.get(key)
     if entry is None:
         response = feed(request, *args)

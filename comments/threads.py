@@ -19,7 +19,9 @@ import re
 import time
 from itertools import pairwise
 from math import ceil
+from pathlib import Path
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
@@ -29,6 +31,7 @@ from django.db.models import Count, Q
 from django.template.loader import get_template, render_to_string
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, to_locale
 
 from .models import Comment, Status
 
@@ -204,8 +207,22 @@ def _version(key):
     return version
 
 
+@functools.cache
+def catalog_fingerprint(language):
+    """Changes when a deploy changes this language's translations, as templates_fingerprint does for the markup."""
+    digest = hashlib.blake2b(digest_size=6)
+    for path in [*settings.LOCALE_PATHS, *(Path(app.path) / "locale" for app in apps.get_app_configs())]:
+        catalog = Path(path) / to_locale(language) / "LC_MESSAGES" / "django.mo"
+        if catalog.is_file():
+            digest.update(catalog.read_bytes())
+    return digest.hexdigest()
+
+
 def layout_key():
-    return f"{settings.COMMENTS_PER_PAGE}:{int(settings.COMMENTS_NEWEST_FIRST)}"
+    # The language too: pages cached in one language are never served once the site speaks another.
+    language = get_language()
+    return (f"{settings.COMMENTS_PER_PAGE}:{int(settings.COMMENTS_NEWEST_FIRST)}:"
+            f"{language}:{catalog_fingerprint(language)}")
 
 
 def _section_key(article, page, accepts_replies):

@@ -3,6 +3,7 @@ from django.core import signing
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -86,7 +87,7 @@ def report_comment(request, pk):
     if request.method == "GET":
         return _report_page(request, comment, ReportForm())
     if over_rate(request, "report"):
-        return HttpResponse("Too many reports from your address; please try again later.",
+        return HttpResponse(_("Too many reports from your address; please try again later."),
                             status=429, content_type="text/plain")
     form = ReportForm(request.POST)
     if not form.is_valid():
@@ -94,7 +95,7 @@ def report_comment(request, pk):
     comment.report(reporter=reporter_key(request), user=request.user if request.user.is_authenticated else None,
                    **form.cleaned_data)
     # Shown next to the reply the reader came back to, not at the top of a long page.
-    messages.success(request, "Thank you. A moderator will look at this reply.", extra_tags=reply_message_tag(comment))
+    messages.success(request, _("Thank you. A moderator will look at this reply."), extra_tags=reply_message_tag(comment))
     return HttpResponseSeeOther(comment.get_absolute_url())
 
 
