@@ -17,13 +17,12 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from articles.models import Article
 
 from .models import Comment
-from .threads import catalog_fingerprint, page_version, site_version
+from .page_cache import language_key, page_version, site_version
 
 FEED_FIELDS = ("name", "website", "body_html", "created_at", "thread_path", "parent_id", "article_id",
                "article__slug", "article__title")
@@ -110,10 +109,9 @@ class ArticleRepliesAtomFeed(ArticleRepliesFeed):
 
 def _cached(request, feed, version, name, *args):
     """The feed from the cache, or rendered and kept under the version read before rendering."""
-    language = get_language()  # and its catalogs: a feed is never served in another language's words
-    where = hashlib.blake2b(f"{request.scheme}://{request.get_host()}|{name}|{args}|{language}".encode(),
+    where = hashlib.blake2b(f"{request.scheme}://{request.get_host()}|{name}|{args}".encode(),
                             digest_size=12).hexdigest()
-    key = f"feed:v1:{where}:{catalog_fingerprint(language)}:{version}"
+    key = f"feed:v1:{where}:{language_key()}:{version}"  # never served in another language's words
     entry = cache.get(key)
     if entry is None:
         response = feed(request, *args)

@@ -1,9 +1,6 @@
 """Request and response details shared by the reply views and the API."""
 
-import time
-
 from django.conf import settings
-from django.core.cache import caches
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 
@@ -28,10 +25,6 @@ def client_ip(request):
         if forwarded:
             return forwarded.split(",")[0].strip() or None
     return request.META.get("REMOTE_ADDR") or None
-
-
-def user_agent(request):
-    return request.META.get("HTTP_USER_AGENT", "")[:300]
 
 
 def _signed_list(request, name, salt):
@@ -64,11 +57,6 @@ def remember_proven_commenter(request, response, digest):
     _set_signed_list(response, PROVEN_COOKIE, _PROVEN_SALT, [*known, privacy.commenter_id(digest)])
 
 
-def sender_proofs(request):
-    """What this browser proves about its sender, for moderation.Submission."""
-    return {"own_ids": frozenset(own_reply_ids(request)), "proven_commenters": proven_commenters(request)}
-
-
 def reporter_key(request):
     """Who is reporting, as a keyed digest: the account if logged in, else the IP."""
     user = getattr(request, "user", None)
@@ -76,31 +64,6 @@ def reporter_key(request):
     return privacy.keyed_digest("reporter", who)
 
 
-def over_rate(request, scope):
-    """Count this request against COMMENTS_RATES[scope] ("10/hour") per IP; True if over.
-
-    A fixed window in the shared cache, so every server process counts together.
-    """
-    if not settings.COMMENTS_THROTTLE_ENABLED:
-        return False
-    allowed, per = settings.COMMENTS_RATES[scope].split("/")
-    seconds = {"second": 1, "minute": 60, "hour": 3600, "day": 86400}[per.rstrip("s")]
-    window = int(time.time() // seconds)
-    key = f"rate:{scope}:{privacy.keyed_digest('rate', str(client_ip(request)))}:{window}"
-    limits = caches["limits"]
-    limits.add(key, 0, timeout=seconds)
-    try:
-        count = limits.incr(key)
-    except ValueError:  # expired between add and incr
-        limits.set(key, 1, timeout=seconds)
-        count = 1
-    return count > int(allowed)
-
-
-def session_involved(request):
-    """Whether the request carries a session (a signed-in user, a moderator): then Django's
-    token CSRF guards its forms, and its pages are its own (newsroom.cross_origin)."""
-    return settings.SESSION_COOKIE_NAME in request.COOKIES
 
 
 FORM_STAMP_COOKIE = "form_stamp"

@@ -28,10 +28,10 @@ from django.core import signing
 from django.db import connection
 from django.utils import timezone
 
-from . import privacy
+from . import privacy, triage
 from .models import Comment, ListEntry, Status, VerifiedEmail
+from .reasons import Rule
 from .sanitize import reply_urls, url_hosts
-from .triage import triage_rule
 
 REFUSE, SPAM, HOLD, APPROVE = "refuse", "spam", "hold", "approve"
 
@@ -41,7 +41,8 @@ _form_signer = signing.TimestampSigner(salt="comments.form")
 @dataclass(frozen=True)
 class Verdict:
     action: str
-    reason: str
+    code: Rule  # what filters, the API and the audit trail go by
+    reason: str  # the same for people, with the detail: "held: link to example.com"
     message: str = ""  # what a refused reader is told
     status_code: int = 400
     retry_after: int | None = None
@@ -57,6 +58,8 @@ class Refused(Exception):
 class Judgement:
     status: str
     reasons: list = field(default_factory=list)
+    codes: list = field(default_factory=list)  # codes[i] is the code of reasons[i]
+    code: str = ""  # the code of the verdict that decided the status, for the audit trail
 
 
 @dataclass
@@ -119,14 +122,16 @@ def form_token(article):
 
 def replies_closed(sub):
     if not sub.comment.article.accepts_replies():
-        return Verdict(REFUSE, "refused: replies closed", "Replies are closed on this article.", 403)
+        return Verdict(
+            REFUSE, Rule.REPLIES_CLOSED, "refused: replies closed", "Replies are closed on this article.", 403
+        )
 
 
 def parent_not_approved(sub):
     parent = sub.comment.parent
     if parent and not Comment.objects.for_article(sub.comment.article_id).public().filter(pk=parent.pk).exists():
         return Verdict(
-            REFUSE, "refused: parent not approved",
+            REFUSE, Rule.PARENT_NOT_PUBLIC, "refused: parent not approved",
             "The reply you are answering does not exist on this article.",
         )
 
@@ -138,11 +143,11 @@ def form_expired(sub):
     try:
         value = _form_signer.unsign(sub.form_token, max_age=settings.COMMENTS_FORM_MAX_AGE)
     except signing.SignatureExpired:
-        return Verdict(REFUSE, "refused: form expired", reload)
+        return Verdict(REFUSE, Rule.FORM_EXPIRED, "refused: form expired", reload)
     except signing.BadSignature:
-        return Verdict(REFUSE, "refused: form token invalid", reload)
+        return Verdict(REFUSE, Rule.FORM_INVALID, "refused: form token invalid", reload)
     if value != str(sub.comment.article_id):
-        return Verdict(REFUSE, "refused: form token for another article", reload)
+        return Verdict(REFUSE, Rule.FORM_INVALID, "refused: form token for another article", reload)
 
 
 def flood(sub):
@@ -170,12 +175,14 @@ def flood(sub):
         oldest_that_counts = own or from_ip[-1]
         wait = max(1, int((oldest_that_counts - since).total_seconds()) + 1)
         return Verdict(
-            REFUSE, "refused: flood",
+            REFUSE, Rule.FLOOD, "refused: flood",
             f"You are posting replies too quickly. Please wait {wait} seconds and try again.",
             429, retry_after=wait,
         )
     if c.email_digest and recent.filter(email_digest=c.email_digest).exists():
-        return Verdict(HOLD, "held: another reply from this commenter moments ago, from another browser")
+        return Verdict(
+            HOLD, Rule.FLOOD_ELSEWHERE, "held: another reply from this commenter moments ago, from another browser"
+        )
 
 
 def duplicate(sub):
@@ -194,16 +201,16 @@ def duplicate(sub):
         same_sender |= copies.filter(ip_address=c.ip_address, created_at__gte=recent)
     if same_sender.exists():
         return Verdict(
-            REFUSE, "refused: duplicate",
+            REFUSE, Rule.DUPLICATE, "refused: duplicate",
             "Duplicate reply: it looks as though you've already said that.",
         )
     if copies.filter(created_at__gte=recent).exists():
-        return Verdict(HOLD, "held: the same text as another recent reply")
+        return Verdict(HOLD, Rule.DUPLICATE_ELSEWHERE, "held: the same text as another recent reply")
 
 
 def honeypot(sub):
     if sub.honeypot:
-        return Verdict(SPAM, "spam: honeypot field filled")
+        return Verdict(SPAM, Rule.HONEYPOT, "spam: honeypot field filled")
 
 
 def too_fast(sub):
@@ -213,19 +220,19 @@ def too_fast(sub):
     if not sub.form_token:
         # The form's image (or the script) never ran: a bot, or a browser that loads no images.
         # Not proof of a bot, so a moderator decides.
-        return Verdict(HOLD, "held: no proof of when the form was served")
+        return Verdict(HOLD, Rule.NO_FORM_STAMP, "held: no proof of when the form was served")
     try:
         issued = signing.b62_decode(sub.form_token.split(_form_signer.sep)[-2])
     except (IndexError, ValueError):
         return None  # a malformed token is refused by form_expired
     elapsed = sub.now - issued
     if elapsed < minimum:
-        return Verdict(SPAM, f"spam: form sent {max(elapsed, 0):.0f}s after it was served")
+        return Verdict(SPAM, Rule.TOO_FAST, f"spam: form sent {max(elapsed, 0):.0f}s after it was served")
 
 
 def banned_commenter(sub):
     if sub.comment.email_digest in sub.entries(ListEntry.Kind.COMMENTER, ListEntry.Action.SPAM):
-        return Verdict(SPAM, "spam: banned commenter")
+        return Verdict(SPAM, Rule.BANNED, "spam: banned commenter")
 
 
 def _listed(sub, action):
@@ -253,18 +260,32 @@ def _listed(sub, action):
 
 def blocklisted(sub):
     if reason := _listed(sub, ListEntry.Action.SPAM):
-        return Verdict(SPAM, f"spam: blocklisted {reason}")
+        return Verdict(SPAM, Rule.BLOCKLISTED, f"spam: blocklisted {reason}")
 
 
 def hold_listed(sub):
     if reason := _listed(sub, ListEntry.Action.HOLD):
-        return Verdict(HOLD, f"held: {reason}")
+        return Verdict(HOLD, Rule.HOLD_LISTED, f"held: {reason}")
 
 
 def too_many_links(sub):
     links = len(reply_urls(sub.comment.body_html))
     if links > settings.COMMENTS_MAX_LINKS:
-        return Verdict(HOLD, f"held: {links} links")
+        return Verdict(HOLD, Rule.TOO_MANY_LINKS, f"held: {links} links")
+
+
+def triage_rule(sub):
+    """The model learnt from moderators (comments/triage.py) marks spam or holds; it never refuses
+    or approves. Imports (``Submission.triage`` False) are not scored."""
+    if not sub.triage:
+        return None
+    found = triage.assess(sub.comment)
+    if found is None:
+        return None
+    action, why = found
+    if action == "spam":
+        return Verdict(SPAM, Rule.TRIAGE_SPAM, f"spam: {why}")
+    return Verdict(HOLD, Rule.TRIAGE_HOLD, f"held: {why}")
 
 
 def trusted_commenter(sub):
@@ -279,7 +300,7 @@ def trusted_commenter(sub):
     if not sub.proves(c.email_digest):
         earlier = earlier.filter(pk__in=sub.own_ids)
     if c.email_digest and earlier.exists():
-        return Verdict(APPROVE, "trusted commenter")
+        return Verdict(APPROVE, Rule.TRUSTED, "trusted commenter")
 
 
 RULES = [
@@ -294,7 +315,7 @@ RULES = [
     blocklisted,
     hold_listed,
     too_many_links,
-    triage_rule,  # comments/triage.py: the model learnt from moderators marks spam or holds, after the lists
+    triage_rule,  # after the lists
     trusted_commenter,
 ]
 
@@ -319,7 +340,7 @@ def lock_sender(comment):
 
 
 def judge(sub, rules=None):
-    """Run the rules; raise Refused, or return the status and reasons to store."""
+    """Run the rules; raise Refused, or return the status, reasons and codes to store."""
     verdicts = []
     for rule in rules or RULES:
         verdict = rule(sub)
@@ -329,12 +350,11 @@ def judge(sub, rules=None):
             raise Refused(verdict)
         verdicts.append(verdict)
     actions = {v.action for v in verdicts}
-    if SPAM in actions:
-        status = Status.SPAM
-    elif HOLD in actions:
-        status = Status.PENDING
-    elif APPROVE in actions:
-        status = Status.APPROVED
-    else:
-        status = Status.PENDING
-    return Judgement(status, [v.reason for v in verdicts if v.action != APPROVE])
+    # Spam outranks a hold, which outranks trust; no verdict at all leaves the reply pending.
+    deciding = next((action for action in (SPAM, HOLD, APPROVE) if action in actions), None)
+    status = {SPAM: Status.SPAM, HOLD: Status.PENDING, APPROVE: Status.APPROVED}.get(deciding, Status.PENDING)
+    stored = [v for v in verdicts if v.action != APPROVE]
+    return Judgement(
+        status, [v.reason for v in stored], [v.code for v in stored],
+        code=next((v.code for v in verdicts if v.action == deciding), ""),
+    )

@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import Comment, ModerationEvent, VerifiedEmail
 from .sanitize import render_reply
-from .threads import pages_changed_on_commit
+from .page_cache import pages_changed_on_commit
 
 # Stored in the site's language when a commenter is erased.
 ANONYMOUS = _("Anonymous")

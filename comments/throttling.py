@@ -1,3 +1,12 @@
+"""The one rate limiter: DRF's scoped throttle, for the API and for the page's report form.
+
+Counts live in the "limits" cache, apart from the page caches, which anonymous
+requests can fill.
+"""
+
+import math
+from types import SimpleNamespace
+
 from django.conf import settings
 from django.core.cache import caches
 from rest_framework import throttling
@@ -17,7 +26,6 @@ class ScopedRateThrottle(throttling.ScopedRateThrottle):
     per request. The address is stored as a keyed digest, never as is.
     """
 
-    # Counted apart from the page caches, which anonymous requests can fill.
     cache = caches["limits"]
 
     def allow_request(self, request, view):
@@ -30,3 +38,17 @@ class ScopedRateThrottle(throttling.ScopedRateThrottle):
 
     def get_ident(self, request):
         return privacy.keyed_digest("rate", str(client_ip(request)))
+
+
+class PageThrottle(ScopedRateThrottle):
+    """The same throttle for the site's pages, counted apart from the API's own scope of the same name."""
+
+    cache_format = "throttle_page_%(scope)s_%(ident)s"
+
+
+def throttled(request, scope):
+    """Count a page's request against COMMENTS_RATES[scope]: None within the rate, else the seconds to wait."""
+    throttle = PageThrottle()
+    if throttle.allow_request(request, SimpleNamespace(throttle_scope=scope)):
+        return None
+    return max(1, math.ceil(throttle.wait() or 1))
