@@ -27,11 +27,13 @@ from django.conf import settings
 from django.core import signing
 from django.db import connection
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 
 from . import privacy, triage
 from .models import Comment, ListEntry, Status, VerifiedEmail
 from .reasons import Rule
 from .sanitize import reply_urls, url_hosts
+from .validators import NO_SUCH_PARENT
 
 REFUSE, SPAM, HOLD, APPROVE = "refuse", "spam", "hold", "approve"
 
@@ -123,7 +125,7 @@ def form_token(article):
 def replies_closed(sub):
     if not sub.comment.article.accepts_replies():
         return Verdict(
-            REFUSE, Rule.REPLIES_CLOSED, "refused: replies closed", "Replies are closed on this article.", 403
+            REFUSE, Rule.REPLIES_CLOSED, "refused: replies closed", gettext("Replies are closed on this article."), 403
         )
 
 
@@ -132,14 +134,14 @@ def parent_not_approved(sub):
     if parent and not Comment.objects.for_article(sub.comment.article_id).public().filter(pk=parent.pk).exists():
         return Verdict(
             REFUSE, Rule.PARENT_NOT_PUBLIC, "refused: parent not approved",
-            "The reply you are answering does not exist on this article.",
+            str(NO_SUCH_PARENT),
         )
 
 
 def form_expired(sub):
     if not sub.form_token:  # no token at all: too_fast holds the reply instead
         return None
-    reload = "This form has expired. Please reload the page and post your reply again."
+    reload = gettext("This form has expired. Please reload the page and post your reply again.")
     try:
         value = _form_signer.unsign(sub.form_token, max_age=settings.COMMENTS_FORM_MAX_AGE)
     except signing.SignatureExpired:
@@ -176,7 +178,11 @@ def flood(sub):
         wait = max(1, int((oldest_that_counts - since).total_seconds()) + 1)
         return Verdict(
             REFUSE, Rule.FLOOD, "refused: flood",
-            f"You are posting replies too quickly. Please wait {wait} seconds and try again.",
+            ngettext(
+                "You are posting replies too quickly. Please wait %(n)d second and try again.",
+                "You are posting replies too quickly. Please wait %(n)d seconds and try again.",
+                wait,
+            ) % {"n": wait},
             429, retry_after=wait,
         )
     if c.email_digest and recent.filter(email_digest=c.email_digest).exists():
@@ -202,7 +208,7 @@ def duplicate(sub):
     if same_sender.exists():
         return Verdict(
             REFUSE, Rule.DUPLICATE, "refused: duplicate",
-            "Duplicate reply: it looks as though you've already said that.",
+            gettext("Duplicate reply: it looks as though you've already said that."),
         )
     if copies.filter(created_at__gte=recent).exists():
         return Verdict(HOLD, Rule.DUPLICATE_ELSEWHERE, "held: the same text as another recent reply")

@@ -23,7 +23,7 @@ from tests.conftest import reply_data
 
 ROOT = Path(django_settings.BASE_DIR)
 CATALOGS = sorted(p for p in ROOT.glob("**/locale/ru/LC_MESSAGES/django.po") if ".venv" not in p.parts)
-PLACEHOLDER = re.compile(r"%(?:\([a-z_]+\))?[sd]")
+PLACEHOLDER = re.compile(r"%(?:\([a-z_]+\))?[sd]|\{[a-z_]+\}")
 
 
 @pytest.fixture
@@ -73,7 +73,15 @@ def test_form_errors_in_russian(russian, article):
     html = response.content.decode()
     assert response.status_code == 400
     assert "Ваш комментарий не отправлен" in html
-    assert "Обязательное поле." in html  # Django's own catalog
+    assert '<a href="#id_name">Имя: Обязательное поле.</a>' in html  # the label ours, the error Django's own
+    assert '<a href="#id_body">Комментарий: Обязательное поле.</a>' in html
+
+
+def test_a_refused_reply_is_told_why_in_russian(russian, article):
+    reader = Client()
+    assert post(reader, article, body="Ровно то же самое.").status_code == 303
+    html = post(reader, article, body="Ровно то же самое.").content.decode()
+    assert "Повторный комментарий: похоже, вы это уже написали." in html
 
 
 def test_reader_sees_awaiting_moderation_and_report_thanks_in_russian(russian, client, article, make_comment):
