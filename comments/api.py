@@ -283,7 +283,8 @@ class ModerationViewSet(viewsets.GenericViewSet):
     lookup_value_regex = r"[^/]+"
 
     def get_queryset(self):
-        # Only the columns the serializer reads: never the address, the IP or the user agent.
+        # Only the columns the serializer reads, to read less. The serializer's fields are what keep
+        # the address, the IP and the user agent out (deferred fields load on access; tests/test_allow_lists.py).
         return (
             Comment.objects.select_related("article")
             .only(

@@ -5,6 +5,7 @@ from django.http import HttpResponseRedirect
 from django.urls import reverse
 
 from . import privacy
+from .conf import comment_settings
 
 OWN_REPLIES_COOKIE = "own_replies"
 _OWN_REPLIES_SALT = "comments.own-replies"
@@ -20,7 +21,7 @@ class HttpResponseSeeOther(HttpResponseRedirect):
 
 def client_ip(request):
     """The reader's address; X-Forwarded-For is trusted only behind a known proxy."""
-    if settings.COMMENTS_TRUST_X_FORWARDED_FOR:
+    if comment_settings.TRUST_X_FORWARDED_FOR:
         forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
         if forwarded:
             return forwarded.split(",")[0].strip() or None
@@ -77,6 +78,6 @@ def form_stamp_token(request):
 def set_form_stamp(response, article, token):
     # Sent back only with replies to this article: not with page views, which stay shared.
     response.set_cookie(
-        FORM_STAMP_COOKIE, token, max_age=settings.COMMENTS_FORM_MAX_AGE, path=reverse("post_comment", args=[article.slug]),
+        FORM_STAMP_COOKIE, token, max_age=comment_settings.FORM_MAX_AGE, path=reverse("post_comment", args=[article.slug]),
         httponly=True, samesite="Lax", secure=settings.SESSION_COOKIE_SECURE,
     )

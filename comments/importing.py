@@ -23,7 +23,6 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from html.parser import HTMLParser
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
@@ -36,6 +35,7 @@ from lxml import etree
 from articles.models import Article
 
 from . import paths
+from .conf import comment_settings
 from .intake import build_reply
 from .models import Comment, ModerationEvent, Status
 from .reasons import Rule
@@ -418,7 +418,7 @@ class Importer:
         return "" if parent_id in seen else parent_id
 
     def _insert(self, article, generation, parents, nodes):
-        max_depth = settings.COMMENTS_THREAD_DEPTH
+        max_depth = comment_settings.THREAD_DEPTH
         now = timezone.now()
         comments = []
         for reply in sorted(generation, key=lambda r: (r.created_at or now, r.source_id)):

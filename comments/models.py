@@ -12,6 +12,7 @@ from django.utils.html import strip_tags
 from django.utils.text import Truncator
 
 from . import events, paths, privacy
+from .conf import comment_settings
 from .fields import LimitedTextField, WebsiteField
 from .page_cache import page_url, pages_changed_on_commit
 from .reasons import Rule, event_choices
@@ -70,7 +71,7 @@ class CommentQuerySet(models.QuerySet):
         compared each pair: 800 ms). Replies are never deeper than COMMENTS_THREAD_DEPTH
         allows; any left deeper by a lowered setting are not shown rather than shown unchecked.
         """
-        levels = settings.COMMENTS_THREAD_DEPTH
+        levels = comment_settings.THREAD_DEPTH
         hidden = Comment.objects.filter(
             article=OuterRef("article"), status__in=[Status.PENDING, Status.REJECTED, Status.SPAM]
         )
@@ -271,9 +272,9 @@ class Comment(models.Model):
 
     def page_number(self):
         """The page of its article's replies that shows this reply (comments.threads cuts the pages)."""
-        per_page = settings.COMMENTS_PER_PAGE
+        per_page = comment_settings.PER_PAGE
         roots = Comment.objects.for_article(self.article_id).top_level()
-        if settings.COMMENTS_NEWEST_FIRST:
+        if comment_settings.NEWEST_FIRST:
             counts = roots.aggregate(
                 threads=Count("pk"), newer=Count("pk", filter=Q(thread_path__gt=self.thread_path))
             )
@@ -324,7 +325,7 @@ class Comment(models.Model):
     def attach_to(self, parent):
         """Reply to `parent`, or to its deepest ancestor within COMMENTS_THREAD_DEPTH."""
         # Capped as well as checked (comments.E001): a reply too deep for thread_path is never tried.
-        max_depth = min(settings.COMMENTS_THREAD_DEPTH, paths.MAX_LEVELS)
+        max_depth = min(comment_settings.THREAD_DEPTH, paths.MAX_LEVELS)
         while parent is not None and parent.depth + 1 >= max_depth:
             parent = parent.parent
         self.parent = parent
@@ -357,7 +358,7 @@ class Comment(models.Model):
             if not created:
                 return False
             reports = self.flags.count()
-            if reports >= settings.COMMENTS_REPORT_THRESHOLD and self.status == Status.APPROVED:
+            if reports >= comment_settings.REPORT_THRESHOLD and self.status == Status.APPROVED:
                 why = f"reported by {reports} readers"
                 self.reasons = "\n".join([*self.reason_list, why])
                 self.reason_codes = [*self.reason_codes, Rule.REPORTED]
@@ -370,7 +371,7 @@ class Comment(models.Model):
 class VerifiedEmailQuerySet(models.QuerySet):
     def confirmation_needed(self, digest):
         """Whether COMMENTS_CONFIRM_EMAIL is on and this commenter has not yet confirmed their address."""
-        return bool(settings.COMMENTS_CONFIRM_EMAIL and digest) and not self.filter(digest=digest).exists()
+        return bool(comment_settings.CONFIRM_EMAIL and digest) and not self.filter(digest=digest).exists()
 
 
 class VerifiedEmail(models.Model):

@@ -23,13 +23,14 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import cached_property
 
-from django.conf import settings
 from django.core import signing
 from django.db import connection
 from django.utils import timezone
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from . import privacy, triage
+from .conf import comment_settings
 from .models import Comment, ListEntry, Status, VerifiedEmail
 from .reasons import Rule
 from .sanitize import reply_urls, url_hosts
@@ -125,7 +126,7 @@ def form_token(article):
 def replies_closed(sub):
     if not sub.comment.article.accepts_replies():
         return Verdict(
-            REFUSE, Rule.REPLIES_CLOSED, "refused: replies closed", gettext("Replies are closed on this article."), 403
+            REFUSE, Rule.REPLIES_CLOSED, "refused: replies closed", _("Replies are closed on this article."), 403
         )
 
 
@@ -133,17 +134,16 @@ def parent_not_approved(sub):
     parent = sub.comment.parent
     if parent and not Comment.objects.for_article(sub.comment.article_id).public().filter(pk=parent.pk).exists():
         return Verdict(
-            REFUSE, Rule.PARENT_NOT_PUBLIC, "refused: parent not approved",
-            str(NO_SUCH_PARENT),
+            REFUSE, Rule.PARENT_NOT_PUBLIC, "refused: parent not approved", NO_SUCH_PARENT,
         )
 
 
 def form_expired(sub):
     if not sub.form_token:  # no token at all: too_fast holds the reply instead
         return None
-    reload = gettext("This form has expired. Please reload the page and post your reply again.")
+    reload = _("This form has expired. Please reload the page and post your reply again.")
     try:
-        value = _form_signer.unsign(sub.form_token, max_age=settings.COMMENTS_FORM_MAX_AGE)
+        value = _form_signer.unsign(sub.form_token, max_age=comment_settings.FORM_MAX_AGE)
     except signing.SignatureExpired:
         return Verdict(REFUSE, Rule.FORM_EXPIRED, "refused: form expired", reload)
     except signing.BadSignature:
@@ -161,7 +161,7 @@ def flood(sub):
     typed address from another browser is held, not refused: refusing would tell
     a stranger that the address they typed has just been used.
     """
-    interval = settings.COMMENTS_FLOOD_INTERVAL
+    interval = comment_settings.FLOOD_INTERVAL
     if not interval:
         return None
     c = sub.comment
@@ -169,20 +169,20 @@ def flood(sub):
     recent = Comment.objects.filter(created_at__gt=since).order_by("-created_at").values_list(
         "created_at", flat=True
     )
-    from_ip = list(recent.filter(ip_address=c.ip_address)[: settings.COMMENTS_FLOOD_IP_ALLOWANCE]) if (
+    from_ip = list(recent.filter(ip_address=c.ip_address)[: comment_settings.FLOOD_IP_ALLOWANCE]) if (
         c.ip_address
     ) else []
     own = recent.filter(pk__in=sub.own_ids).first() if sub.own_ids else None
-    if own or len(from_ip) >= settings.COMMENTS_FLOOD_IP_ALLOWANCE:
+    if own or len(from_ip) >= comment_settings.FLOOD_IP_ALLOWANCE:
         oldest_that_counts = own or from_ip[-1]
         wait = max(1, int((oldest_that_counts - since).total_seconds()) + 1)
         return Verdict(
             REFUSE, Rule.FLOOD, "refused: flood",
             ngettext(
-                "You are posting replies too quickly. Please wait %(n)d second and try again.",
-                "You are posting replies too quickly. Please wait %(n)d seconds and try again.",
+                "You are posting replies too quickly. Please wait %(wait)d second and try again.",
+                "You are posting replies too quickly. Please wait %(wait)d seconds and try again.",
                 wait,
-            ) % {"n": wait},
+            ) % {"wait": wait},
             429, retry_after=wait,
         )
     if c.email_digest and recent.filter(email_digest=c.email_digest).exists():
@@ -201,14 +201,14 @@ def duplicate(sub):
     """
     c = sub.comment
     copies = Comment.objects.filter(article_id=c.article_id, body=c.body)
-    recent = timezone.now() - timedelta(seconds=settings.COMMENTS_DUPLICATE_SECONDS)
+    recent = timezone.now() - timedelta(seconds=comment_settings.DUPLICATE_SECONDS)
     same_sender = copies.filter(pk__in=sub.own_ids) if sub.own_ids else copies.none()
     if c.ip_address:
         same_sender |= copies.filter(ip_address=c.ip_address, created_at__gte=recent)
     if same_sender.exists():
         return Verdict(
             REFUSE, Rule.DUPLICATE, "refused: duplicate",
-            gettext("Duplicate reply: it looks as though you've already said that."),
+            _("Duplicate reply: it looks as though you've already said that."),
         )
     if copies.filter(created_at__gte=recent).exists():
         return Verdict(HOLD, Rule.DUPLICATE_ELSEWHERE, "held: the same text as another recent reply")
@@ -220,7 +220,7 @@ def honeypot(sub):
 
 
 def too_fast(sub):
-    minimum = settings.COMMENTS_MIN_SUBMIT_SECONDS
+    minimum = comment_settings.MIN_SUBMIT_SECONDS
     if sub.form_token is None or not minimum:
         return None
     if not sub.form_token:
@@ -276,7 +276,7 @@ def hold_listed(sub):
 
 def too_many_links(sub):
     links = len(reply_urls(sub.comment.body_html))
-    if links > settings.COMMENTS_MAX_LINKS:
+    if links > comment_settings.MAX_LINKS:
         return Verdict(HOLD, Rule.TOO_MANY_LINKS, f"held: {links} links")
 
 

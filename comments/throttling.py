@@ -7,18 +7,18 @@ requests can fill.
 import math
 from types import SimpleNamespace
 
-from django.conf import settings
 from django.core.cache import caches
 from rest_framework import throttling
 
 from . import privacy
+from .conf import comment_settings
 from .http import client_ip
 
 
 class ScopedRateThrottle(throttling.ScopedRateThrottle):
     """DRF's scoped throttle, keyed per account or per IP, counted in the "limits" cache.
 
-    Three changes to DRF's: the rate is read from settings.COMMENTS_RATES on
+    Three changes to DRF's: the rate is read from comment_settings.RATES on
     every request (DRF copies its rates at import, out of reach of tests and
     operators); COMMENTS_THROTTLE_ENABLED=0 switches it off; and the address
     comes from comments.http.client_ip, because DRF's own get_ident() believes
@@ -29,12 +29,12 @@ class ScopedRateThrottle(throttling.ScopedRateThrottle):
     cache = caches["limits"]
 
     def allow_request(self, request, view):
-        if not settings.COMMENTS_THROTTLE_ENABLED:
+        if not comment_settings.THROTTLE_ENABLED:
             return True
         return super().allow_request(request, view)
 
     def get_rate(self):
-        return settings.COMMENTS_RATES[self.scope]
+        return comment_settings.RATES[self.scope]
 
     def get_ident(self, request):
         return privacy.keyed_digest("rate", str(client_ip(request)))

@@ -1,3 +1,5 @@
+from .conf import comment_settings
+
 """Triage: a spam model learnt from this site's own moderators, run on the server.
 
 Moderators' decisions are the labels: a reply a person approved is ham, one a
@@ -45,7 +47,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 from urllib.parse import urlsplit
 
-from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Count, Exists, OuterRef
 from django.dispatch import receiver
@@ -78,11 +79,11 @@ _WORD = re.compile(r"\w+")
 
 
 def min_decisions():
-    return getattr(settings, "COMMENTS_TRIAGE_MIN_DECISIONS", 200)
+    return comment_settings.TRIAGE_MIN_DECISIONS
 
 
 def retrain_every():
-    return getattr(settings, "COMMENTS_TRIAGE_RETRAIN_EVERY", 100)
+    return comment_settings.TRIAGE_RETRAIN_EVERY
 
 
 # --- Features ------------------------------------------------------------------------------
@@ -413,7 +414,7 @@ def dump(vectorisers, classifier):
 
 def checksum(data):
     # Keyed like the email digests (set once and kept), so rotating DJANGO_SECRET_KEY does not void the models.
-    key = f"newsroom.comments.triage-model:{settings.COMMENTS_EMAIL_DIGEST_KEY}".encode()
+    key = f"newsroom.comments.triage-model:{comment_settings.EMAIL_DIGEST_KEY}".encode()
     return hmac.new(key, bytes(data), hashlib.sha256).hexdigest()
 
 
@@ -534,8 +535,8 @@ def active_scorer():
 
 
 def thresholds(scorer):
-    spam_at = getattr(settings, "COMMENTS_TRIAGE_SPAM_AT", None)
-    hold_at = getattr(settings, "COMMENTS_TRIAGE_HOLD_AT", None)
+    spam_at = comment_settings.TRIAGE_SPAM_AT
+    hold_at = comment_settings.TRIAGE_HOLD_AT
     spam_at = scorer.spam_at if spam_at is None else spam_at
     return spam_at, min(spam_at, scorer.hold_at if hold_at is None else hold_at)
 

@@ -9,6 +9,7 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.test import APIClient, APIRequestFactory
 
 from comments.api import ArticleReplyViewSet
+from comments.conf import comment_settings
 from comments.models import Comment, Flag, ListEntry, ModerationEvent, Status
 
 EMAIL = "Private.Reader-39ab@Secret-Mail.example"
@@ -323,7 +324,7 @@ def test_email_is_a_sensitive_post_parameter(article):
 
 
 def test_posting_is_throttled_per_ip_with_retry_after(api, article, settings):
-    settings.COMMENTS_RATES = {**settings.COMMENTS_RATES, "post": "2/hour"}
+    settings.COMMENTS_RATES = {**comment_settings.RATES, "post": "2/hour"}
     assert post_reply(api, article, body="One").status_code == 201
     assert post_reply(api, article, body="Two").status_code == 201
     response = post_reply(api, article, body="Three")
@@ -338,7 +339,7 @@ def test_posting_is_throttled_per_ip_with_retry_after(api, article, settings):
 
 
 def test_reading_is_throttled_separately(api, article, settings):
-    settings.COMMENTS_RATES = {**settings.COMMENTS_RATES, "read": "2/minute", "post": "5/hour"}
+    settings.COMMENTS_RATES = {**comment_settings.RATES, "read": "2/minute", "post": "5/hour"}
     assert api.get(replies_url(article)).status_code == 200
     assert api.get(f"/api/articles/{article.slug}/").status_code == 200
     assert api.get(replies_url(article)).status_code == 429
@@ -346,7 +347,7 @@ def test_reading_is_throttled_separately(api, article, settings):
 
 
 def test_throttles_can_be_switched_off(api, article, settings):
-    settings.COMMENTS_RATES = {**settings.COMMENTS_RATES, "read": "1/minute"}
+    settings.COMMENTS_RATES = {**comment_settings.RATES, "read": "1/minute"}
     settings.COMMENTS_THROTTLE_ENABLED = False
     for _ in range(3):
         assert api.get(replies_url(article)).status_code == 200
@@ -431,7 +432,7 @@ def test_report_body_must_be_json_or_form_data(api, make_comment):
 
 
 def test_reports_are_throttled(api, make_comment, settings):
-    settings.COMMENTS_RATES = {**settings.COMMENTS_RATES, "report": "1/hour"}
+    settings.COMMENTS_RATES = {**comment_settings.RATES, "report": "1/hour"}
     first, second = make_comment(), make_comment()
     assert flag(api, first).status_code == 202
     response = flag(api, second)

@@ -2,6 +2,7 @@
 
 from rest_framework.test import APIClient, APIRequestFactory
 
+from comments.conf import comment_settings
 from comments.throttling import ScopedRateThrottle
 
 from .test_reports import reader, report
@@ -16,7 +17,7 @@ def test_throttle_counts_keep_no_raw_address():  # moved from test_api
 
 
 def test_the_page_says_when_to_report_again(make_comment, settings):
-    settings.COMMENTS_RATES = {**settings.COMMENTS_RATES, "report": "1/hour"}
+    settings.COMMENTS_RATES = {**comment_settings.RATES, "report": "1/hour"}
     replies = [make_comment() for _ in range(2)]
     client = reader(8)
     assert report(client, replies[0]).status_code == 303
@@ -27,7 +28,7 @@ def test_the_page_says_when_to_report_again(make_comment, settings):
 
 
 def test_page_and_api_reports_are_counted_apart(make_comment, settings):
-    settings.COMMENTS_RATES = {**settings.COMMENTS_RATES, "report": "1/hour"}
+    settings.COMMENTS_RATES = {**comment_settings.RATES, "report": "1/hour"}
     replies = [make_comment() for _ in range(3)]
     assert report(reader(10), replies[0]).status_code == 303
     assert report(reader(10), replies[1]).status_code == 429
