@@ -54,7 +54,8 @@ def test_article_page_in_russian_with_each_plural_form(russian, make_article, ma
     assert '<html lang="ru">' in html
     assert heading in html
     for words in ("Добавить комментарий", "Ваш адрес электронной почты не будет опубликован",
-                  "Отправить комментарий", ">Ответить</a>", ">Пожаловаться</a>", "Перейти к содержанию"):
+                  "Отправить комментарий", ">Ответить</a>", ">Пожаловаться</a>", "Перейти к содержанию",
+                  "<label for=\"id_name\">Имя ", ">Оскорбления или травля</option>"):
         assert words in html
     assert re.search(r"<time datetime=\"[^\"]+\">\d+ [а-я]+ \d{4} в \d\d:\d\d</time>", html)  # "2 декабря 2026 в 12:31"
     assert "Leave a Reply" not in html and "Replies to" not in html
