@@ -2,7 +2,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run test install install-dev serve browser-deps bench bench-tools bench-queries bench-page bench-post \
+.PHONY: run test install install-dev serve browser-deps messages bench bench-tools bench-queries bench-page bench-post \
 	bench-sanitize bench-admin bench-explain bench-import bench-triage bench-markup
 
 $(VENV)/.runtime: requirements.txt
@@ -51,6 +51,16 @@ browser-deps:
 	else \
 	  echo "nginx is missing: run 'sudo apt-get install nginx-light' to run the HTTP cache test" >&2; exit 1; \
 	fi
+
+## make messages: extract every marked string into the .po files (locale/ and <app>/locale/) and compile
+## them. Needs GNU gettext (apt-get, as root, if missing); the compiled .mo files are committed, so
+## running or testing the site needs neither gettext nor this step.
+MESSAGES_IGNORE := --ignore=.venv --ignore=bench --ignore=tests --ignore=artifacts --ignore=deploy --ignore=seeds --ignore=static
+messages: install
+	@command -v msgfmt >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && DEBIAN_FRONTEND=noninteractive apt-get install -y -q gettext; } \
+	  || { echo "GNU gettext is missing: run 'sudo apt-get install gettext'" >&2; exit 1; }
+	$(PY) manage.py makemessages -l ru --add-location=file --no-obsolete $(MESSAGES_IGNORE)
+	$(PY) manage.py compilemessages -l ru --ignore=.venv
 
 ## make bench: every benchmark (README "Performance"); each also runs alone, below.
 ## Data goes to bench/.data/ (SQLite) or BENCH_DATABASE_URL / BENCH_POSTGRES_URL, emptied first.

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from comments import page
 from newsroom.admin_lookups import FilterLookupsOnly
@@ -19,10 +20,10 @@ class ArticleAdmin(FilterLookupsOnly, admin.ModelAdmin):
         # Reply counts in the same query as the articles; published as the page counts them.
         return page.with_reply_counts(super().get_queryset(request), pending=True)
 
-    @admin.display(description="published replies", ordering="comment_count")
+    @admin.display(description=_("published replies"), ordering="comment_count")
     def published(self, obj):
         return obj.comment_count
 
-    @admin.display(description="pending replies", ordering="pending_count")
+    @admin.display(description=_("pending replies"), ordering="pending_count")
     def pending(self, obj):
         return obj.pending_count

@@ -1,4 +1,5 @@
 from django.core.validators import validate_slug
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
 from rest_framework import viewsets
 from rest_framework.exceptions import NotFound
@@ -22,7 +23,7 @@ def published_articles(slug):
     API takes any path segment so that every unknown article is a JSON 404.
     """
     if not validate_slug.regex.fullmatch(slug):
-        raise NotFound("No Article matches the given query.")
+        raise NotFound(_("No Article matches the given query."))
     return Article.objects.published().filter(slug=slug)
 
 

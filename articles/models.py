@@ -3,6 +3,7 @@ from datetime import timedelta
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from .conf import article_settings
 
@@ -15,22 +16,24 @@ class ArticleQuerySet(models.QuerySet):
 
 class Article(models.Model):
     class ModerationMode(models.TextChoices):
-        ALL = "all", "Every reply waits for a moderator"
-        TRUSTED = "trusted", "Approve commenters with an earlier approved reply"
+        ALL = "all", _("Every reply waits for a moderator")
+        TRUSTED = "trusted", _("Approve commenters with an earlier approved reply")
 
-    slug = models.SlugField(max_length=200, unique=True)
-    title = models.CharField(max_length=300)
-    body = models.TextField(help_text="Paragraphs separated by blank lines.")
-    published_at = models.DateTimeField(default=timezone.now)
-    comments_open = models.BooleanField("replies open", default=True)
+    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    title = models.CharField(_("title"), max_length=300)
+    body = models.TextField(_("body"), help_text=_("Paragraphs separated by blank lines."))
+    published_at = models.DateTimeField(_("published at"), default=timezone.now)
+    comments_open = models.BooleanField(_("replies open"), default=True)
     moderation_mode = models.CharField(
-        max_length=10, choices=ModerationMode.choices, default=ModerationMode.ALL
+        _("moderation mode"), max_length=10, choices=ModerationMode.choices, default=ModerationMode.ALL
     )
 
     objects = ArticleQuerySet.as_manager()
 
     class Meta:
         ordering = ["-published_at"]
+        verbose_name = _("article")
+        verbose_name_plural = _("articles")
 
     def __str__(self):
         return self.title

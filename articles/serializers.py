@@ -1,3 +1,4 @@
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from .models import Article
@@ -7,13 +8,15 @@ class ArticleSummarySerializer(serializers.ModelSerializer):
     """A published article in the list."""
 
     url = serializers.HyperlinkedIdentityField(
-        view_name="api:article-detail", lookup_field="slug", help_text="This article in the API.",
+        view_name="api:article-detail", lookup_field="slug", help_text=_("This article in the API."),
     )
     comments_open = serializers.BooleanField(
         source="accepts_replies", read_only=True,
-        help_text="Whether a reply posted now would be accepted (open, and not closed by age).",
+        help_text=_("Whether a reply posted now would be accepted (open, and not closed by age)."),
     )
-    comment_count = serializers.IntegerField(read_only=True, help_text="Published replies, as the article page counts them.")
+    comment_count = serializers.IntegerField(
+        read_only=True, help_text=_("Published replies, as the article page counts them.")
+    )
 
     class Meta:
         model = Article
@@ -24,7 +27,7 @@ class ArticleSummarySerializer(serializers.ModelSerializer):
 class ArticleSerializer(ArticleSummarySerializer):
     """A published article."""
 
-    body = serializers.CharField(read_only=True, help_text="Paragraphs separated by blank lines, as plain text.")
+    body = serializers.CharField(read_only=True, help_text=_("Paragraphs separated by blank lines, as plain text."))
 
     class Meta:
         model = Article

@@ -77,7 +77,7 @@ def recover_stalled():
     stalled = DBTaskResult.objects.running().filter(started_at__lt=cutoff)
     count = stalled.update(status=TaskResultStatus.READY, run_after=timezone.now())
     if count:
-        logger.warning("Requeued %d task(s) left running by a stopped worker", count)
+        logger.warning("Requeued tasks left running by a stopped worker: %d", count)
     return count
 
 

@@ -11,6 +11,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from newsroom.admin_lookups import FilterLookupsOnly
@@ -67,17 +68,17 @@ class ReadOnlyInline(ModeratorsMayView, admin.TabularInline):
 class FlagInline(ReadOnlyInline):
     model = Flag
     fields = readonly_fields = ["reason", "note", "created_at"]
-    verbose_name_plural = "readers' reports"
+    verbose_name_plural = _("readers' reports")
 
 
 class EventInline(ReadOnlyInline):
     model = ModerationEvent
     fields = readonly_fields = ["created_at", "actor", "from_status", "to_status", "reason_code", "reason"]
-    verbose_name_plural = "moderation history"
+    verbose_name_plural = _("moderation history")
 
 
 class ReportedFilter(admin.SimpleListFilter):
-    title = "reports"
+    title = _("reports")
     parameter_name = "reported"
 
     def lookups(self, request, model_admin):
@@ -110,7 +111,9 @@ class ReasonFilter(admin.SimpleListFilter):
 
 class RejectForm(forms.Form):
     reason = forms.ChoiceField(label=_("Reason"), choices=Decision.choices)
-    note = forms.CharField(required=False, max_length=300, widget=forms.TextInput(attrs={"size": 60}))
+    note = forms.CharField(
+        label=_("Note"), required=False, max_length=300, widget=forms.TextInput(attrs={"size": 60})
+    )
 
 
 class ReplyChangeList(ChangeList):
@@ -224,7 +227,7 @@ class CommentAdmin(FilterLookupsOnly, PersonalDataActions, ModeratorsMayView, ad
 
     # --- columns -------------------------------------------------------------
 
-    @admin.display(description="reply")
+    @admin.display(description=_("reply"))
     def excerpt(self, obj):
         return obj.excerpt()
 
@@ -240,32 +243,34 @@ class CommentAdmin(FilterLookupsOnly, PersonalDataActions, ModeratorsMayView, ad
     def masked_user_agent(self, obj):
         return privacy.mask_user_agent(obj.user_agent)
 
-    @admin.display(description="reasons")
+    @admin.display(description=_("reasons"))
     def reason_summary(self, obj):
         return "; ".join(obj.reason_list) or "–"
 
-    @admin.display(description="reports")
+    @admin.display(description=_("reports"))
     def report_count(self, obj):
         return obj.report_count
 
-    @admin.display(description="commenter history")
+    @admin.display(description=_("commenter history"))
     def history(self, obj):
         h = obj.history
-        return f"{h[Status.APPROVED]} approved · {h[Status.REJECTED]} rejected · {h[Status.SPAM]} spam"
+        return gettext("%(approved)d approved · %(rejected)d rejected · %(spam)d spam") % {
+            "approved": h[Status.APPROVED], "rejected": h[Status.REJECTED], "spam": h[Status.SPAM],
+        }
 
     # Click the column to order by score: likeliest spam first, unscored replies last.
-    @admin.display(description="triage", ordering=F("triage_score").asc(nulls_last=True))
+    @admin.display(description=_("triage"), ordering=F("triage_score").asc(nulls_last=True))
     def triage(self, obj):
         return "–" if obj.triage_score is None else f"{obj.triage_score:.2f}"
 
-    @admin.display(description="as readers see it")
+    @admin.display(description=_("as readers see it"))
     def rendered(self, obj):
         return mark_safe(obj.body_html)  # sanitised when stored
 
-    @admin.display(description="in reply to")
+    @admin.display(description=_("in reply to"))
     def in_reply_to(self, obj):
         if obj.parent is None:
-            return "– (starts a thread)"
+            return gettext("– (starts a thread)")
         return format_html(
             '<a href="{}">{}</a> ({}): {}', reverse("admin:comments_comment_change", args=[obj.parent_id]),
             obj.parent.name, obj.parent.get_status_display(), mark_safe(obj.parent.body_html),
@@ -273,14 +278,15 @@ class CommentAdmin(FilterLookupsOnly, PersonalDataActions, ModeratorsMayView, ad
 
     # --- actions -------------------------------------------------------------
 
-    def _report(self, request, changed, verb):
-        self.message_user(request, f"{changed} repl{'y' if changed == 1 else 'ies'} {verb}.", messages.SUCCESS)
+    def _report(self, request, message):
+        self.message_user(request, message, messages.SUCCESS)
 
-    @admin.action(description="Approve selected replies", permissions=["moderate"])
+    @admin.action(description=_("Approve selected replies"), permissions=["moderate"])
     def approve(self, request, queryset):
-        self._report(request, queryset.approve(by=request.user), "approved")
+        n = queryset.approve(by=request.user)
+        self._report(request, ngettext("%(n)d reply approved.", "%(n)d replies approved.", n) % {"n": n})
 
-    @admin.action(description="Reject selected replies…", permissions=["moderate"])
+    @admin.action(description=_("Reject selected replies…"), permissions=["moderate"])
     def reject(self, request, queryset):
         form = RejectForm(request.POST if "apply" in request.POST else None)
         if form.is_valid():
@@ -288,11 +294,12 @@ class CommentAdmin(FilterLookupsOnly, PersonalDataActions, ModeratorsMayView, ad
             reason = "rejected: " + code
             if form.cleaned_data["note"]:
                 reason += " — " + form.cleaned_data["note"]
-            self._report(request, queryset.reject(by=request.user, reason=reason, code=code), "rejected")
+            n = queryset.reject(by=request.user, reason=reason, code=code)
+            self._report(request, ngettext("%(n)d reply rejected.", "%(n)d replies rejected.", n) % {"n": n})
             return None
         context = {
             **self.admin_site.each_context(request),
-            "title": "Reject replies",
+            "title": _("Reject replies"),
             "opts": self.model._meta,
             "form": form,
             "replies": queryset,
@@ -300,11 +307,14 @@ class CommentAdmin(FilterLookupsOnly, PersonalDataActions, ModeratorsMayView, ad
         }
         return TemplateResponse(request, "admin/comments/comment/reject.html", context)
 
-    @admin.action(description="Mark selected replies as spam", permissions=["moderate"])
+    @admin.action(description=_("Mark selected replies as spam"), permissions=["moderate"])
     def mark_spam(self, request, queryset):
-        self._report(request, queryset.mark_spam(by=request.user), "marked as spam")
+        n = queryset.mark_spam(by=request.user)
+        self._report(
+            request, ngettext("%(n)d reply marked as spam.", "%(n)d replies marked as spam.", n) % {"n": n}
+        )
 
-    @admin.action(description="Ban the commenters of selected replies", permissions=["moderate"])
+    @admin.action(description=_("Ban the commenters of selected replies"), permissions=["moderate"])
     def ban_commenter(self, request, queryset):
         digests = set(queryset.exclude(email_digest="").values_list("email_digest", flat=True))
         for digest in digests:
@@ -315,20 +325,27 @@ class CommentAdmin(FilterLookupsOnly, PersonalDataActions, ModeratorsMayView, ad
         spammed = Comment.objects.filter(email_digest__in=digests, status=Status.PENDING).mark_spam(
             by=request.user, reason="banned commenter", code=Rule.BANNED
         )
-        self.message_user(
-            request, f"{len(digests)} commenter(s) banned; {spammed} pending repl(ies) marked as spam.",
-            messages.SUCCESS,
-        )
+        banned = ngettext("%(n)d commenter banned", "%(n)d commenters banned", len(digests)) % {"n": len(digests)}
+        marked = ngettext(
+            "%(n)d pending reply marked as spam", "%(n)d pending replies marked as spam", spammed
+        ) % {"n": spammed}
+        # Translators: the two parts are "3 commenters banned" and "5 pending replies marked as spam".
+        self._report(request, gettext("%(banned)s; %(marked)s.") % {"banned": banned, "marked": marked})
 
     # --- change page buttons -------------------------------------------------
 
     MODERATE_BUTTONS = {"_approve": Status.APPROVED, "_reject": Status.REJECTED, "_spam": Status.SPAM}
+    STATUS_MESSAGES = {
+        Status.APPROVED: _("Reply marked approved."),
+        Status.REJECTED: _("Reply marked rejected."),
+        Status.SPAM: _("Reply marked spam."),
+    }
 
     def response_change(self, request, obj):
         for button, status in self.MODERATE_BUTTONS.items():
             if button in request.POST and can_moderate(request):
                 obj.moderate(status, by=request.user)
-                self.message_user(request, f"Reply marked {obj.get_status_display().lower()}.", messages.SUCCESS)
+                self.message_user(request, self.STATUS_MESSAGES[status], messages.SUCCESS)
                 return super().response_post_save_change(request, obj)
         return super().response_change(request, obj)
 
@@ -346,8 +363,10 @@ class ListEntryForm(forms.ModelForm):
         model = ListEntry
         fields = ["kind", "action", "value", "note"]
         help_texts = {
-            "value": "A word or phrase, a domain (example.com also matches its subdomains), an IP address or "
-            "network (203.0.113.0/24), or a commenter's email address (stored only as its keyed digest).",
+            "value": _(
+                "A word or phrase, a domain (example.com also matches its subdomains), an IP address or "
+                "network (203.0.113.0/24), or a commenter's email address (stored only as its keyed digest)."
+            ),
         }
 
     def clean(self):

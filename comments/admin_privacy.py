@@ -14,6 +14,8 @@ from django.contrib.admin.options import IS_POPUP_VAR
 from django.http import JsonResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from . import personal_data, privacy
 from .models import Comment
@@ -23,8 +25,19 @@ EMAIL_PERMISSION = "comments.view_commenter_email"
 ACTIONS = ["erase_commenters", "anonymise_commenters", "export_commenters"]
 
 
-def _replies(n):
-    return f"{n} repl{'y' if n == 1 else 'ies'}"
+def _erased_message(deleted, kept, commenters, anonymise):
+    """ "Deleted 5 replies of 2 commenters; kept 3 as …": each count with its own plural."""
+    of = ngettext("of %(n)d commenter", "of %(n)d commenters", commenters) % {"n": commenters}
+    if anonymise:
+        done = ngettext("Anonymised %(n)d reply", "Anonymised %(n)d replies", kept) % {"n": kept}
+        return f"{done} {of}."
+    done = ngettext("Deleted %(n)d reply", "Deleted %(n)d replies", deleted) % {"n": deleted}
+    placeholders = ngettext(
+        "kept %(n)d as an anonymous placeholder without its text, because others replied to it.",
+        "kept %(n)d as anonymous placeholders without their text, because others replied to them.",
+        kept,
+    ) % {"n": kept}
+    return f"{done} {of}; {placeholders}"
 
 
 class PersonalDataActions:
@@ -39,15 +52,15 @@ class PersonalDataActions:
             actions.update((name, self.get_action(name)) for name in ACTIONS)
         return actions
 
-    @admin.action(description="Erase all replies of the selected replies’ commenters")
+    @admin.action(description=_("Erase all replies of the selected replies’ commenters"))
     def erase_commenters(self, request, queryset):
         return self._erase(request, queryset, "erase_commenters", anonymise=False)
 
-    @admin.action(description="Anonymise all replies of the selected replies’ commenters")
+    @admin.action(description=_("Anonymise all replies of the selected replies’ commenters"))
     def anonymise_commenters(self, request, queryset):
         return self._erase(request, queryset, "anonymise_commenters", anonymise=True)
 
-    @admin.action(description="Export the data of the selected replies’ commenters (JSON)")
+    @admin.action(description=_("Export the data of the selected replies’ commenters (JSON)"))
     def export_commenters(self, request, queryset):
         data = {
             "exported_at": timezone.now().isoformat(),
@@ -71,12 +84,7 @@ class PersonalDataActions:
             for digest in digests:
                 d, k = personal_data.erase(digest, anonymise=anonymise, by=request.user)
                 deleted, kept = deleted + d, kept + k
-            if anonymise:
-                text = f"Anonymised {_replies(kept)} of {len(digests)} commenter(s)."
-            else:
-                text = (f"Deleted {_replies(deleted)} of {len(digests)} commenter(s); kept {kept} as anonymous "
-                        "placeholders without their text, because others replied to them.")
-            self.message_user(request, text, messages.SUCCESS)
+            self.message_user(request, _erased_message(deleted, kept, len(digests), anonymise), messages.SUCCESS)
             return None
         commenters = []
         for digest in digests:
@@ -90,7 +98,7 @@ class PersonalDataActions:
             })
         context = {
             **self.admin_site.each_context(request),
-            "title": "Anonymise commenters" if anonymise else "Erase commenters",
+            "title": _("Anonymise commenters") if anonymise else _("Erase commenters"),
             "opts": self.opts,
             "anonymise": anonymise,
             "action": action,

@@ -10,6 +10,7 @@ from django.db.models import Count, F
 from django.shortcuts import get_object_or_404
 from django.utils.decorators import method_decorator
 from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_post_parameters
 from drf_spectacular.utils import (
     OpenApiExample,
@@ -40,7 +41,7 @@ from .serializers import (
     ReplySerializer,
 )
 
-THANKS = "Thank you. A moderator will look at this reply."
+THANKS = _("Thank you. A moderator will look at this reply.")
 
 
 def refusal(verdict):

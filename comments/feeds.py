@@ -22,7 +22,7 @@ from articles.models import Article
 
 from .conf import comment_settings
 from .models import Comment
-from .page_cache import page_version, site_version
+from .page_cache import language_key, page_version, site_version
 
 FEED_FIELDS = ("name", "website", "body_html", "created_at", "thread_path", "parent_id", "article_id",
                "article__slug", "article__title")
@@ -111,7 +111,7 @@ def _cached(request, feed, version, name, *args):
     """The feed from the cache, or rendered and kept under the version read before rendering."""
     where = hashlib.blake2b(f"{request.scheme}://{request.get_host()}|{name}|{args}".encode(),
                             digest_size=12).hexdigest()
-    key = f"feed:v1:{where}:{version}"
+    key = f"feed:v1:{where}:{language_key()}:{version}"  # never served in another language's words
     entry = cache.get(key)
     if entry is None:
         response = feed(request, *args)

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
+from django.utils.translation import gettext_lazy as _
 
 from . import events, paths, privacy
 from .conf import comment_settings
@@ -21,10 +22,10 @@ from .validators import validate_one_line, validate_readable
 
 
 class Status(models.TextChoices):
-    PENDING = "pending", "Pending"
-    APPROVED = "approved", "Approved"
-    REJECTED = "rejected", "Rejected"
-    SPAM = "spam", "Spam"
+    PENDING = "pending", _("Pending")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+    SPAM = "spam", _("Spam")
 
 
 class CommentQuerySet(models.QuerySet):
@@ -179,33 +180,37 @@ def _own_unpublished(own_ids):
 class Comment(models.Model):
     # No index of its own: comment_thread (article, status, thread_path) serves article lookups.
     article = models.ForeignKey(
-        "articles.Article", on_delete=models.CASCADE, related_name="comments", db_index=False
+        "articles.Article", on_delete=models.CASCADE, related_name="comments", db_index=False,
+        verbose_name=_("article"),
     )
     parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="replies"
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="replies", verbose_name=_("parent")
     )
     depth = models.PositiveSmallIntegerField(default=0, editable=False)
     # "0000000012/0000000031": ancestors' ids, so ORDER BY gives thread order (comments.paths).
     thread_path = models.CharField(max_length=paths.MAX_LENGTH, blank=True, editable=False)
-    name = models.CharField(max_length=100, validators=[validate_one_line])
-    email = models.EmailField(max_length=254, blank=True)
+    name = models.CharField(_("name"), max_length=100, validators=[validate_one_line])
+    email = models.EmailField(_("email"), max_length=254, blank=True)
     email_digest = models.CharField(max_length=64, blank=True, editable=False)
-    website = WebsiteField(max_length=200, blank=True)
-    body = LimitedTextField(max_length=5000, validators=[validate_readable])
+    website = WebsiteField(_("website"), max_length=200, blank=True)
+    body = LimitedTextField(_("body"), max_length=5000, validators=[validate_readable])
     body_html = models.TextField(editable=False)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
-    reasons = models.TextField(blank=True, help_text="Why the reply was held or refused, one per line.")
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    reasons = models.TextField(
+        _("reasons"), blank=True, help_text=_("Why the reply was held or refused, one per line.")
+    )
     # The code of each line of `reasons`, in the same order (reasons.Rule): what filters go by.
     reason_codes = models.JSONField(default=list, blank=True, editable=False)
-    ip_address = models.GenericIPAddressField(null=True, blank=True)
-    user_agent = models.CharField(max_length=300, blank=True)
-    created_at = models.DateTimeField(default=timezone.now, db_index=True)
-    moderated_at = models.DateTimeField(null=True, blank=True)
+    ip_address = models.GenericIPAddressField(_("ip address"), null=True, blank=True)
+    user_agent = models.CharField(_("user agent"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, db_index=True)
+    moderated_at = models.DateTimeField(_("moderated at"), null=True, blank=True)
     moderated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("moderated by"),
     )
     notify = models.BooleanField(
-        "notify of follow-ups", default=False, help_text="The commenter asked for an email when someone replies."
+        _("notify of follow-ups"), default=False, help_text=_("The commenter asked for an email when someone replies.")
     )
     # With COMMENTS_CONFIRM_EMAIL: a new commenter's reply stays out of the queue until they follow the link.
     awaiting_confirmation = models.BooleanField(default=False, editable=False)
@@ -223,6 +228,8 @@ class Comment(models.Model):
 
     class Meta:
         ordering = ["created_at"]
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
         indexes = [
             models.Index(fields=["article", "status", "thread_path"], name="comment_thread"),
             models.Index(fields=["status", "created_at"], name="comment_queue"),
@@ -391,27 +398,31 @@ class ModerationQueue(Comment):
 
     class Meta:
         proxy = True
-        verbose_name = "reply awaiting moderation"
-        verbose_name_plural = "moderation queue"
+        verbose_name = _("reply awaiting moderation")
+        verbose_name_plural = _("moderation queue")
 
 
 class ModerationEvent(models.Model):
     """One status change of one reply. Written once, never edited."""
 
-    comment = models.ForeignKey(Comment, null=True, on_delete=models.SET_NULL, related_name="events")
+    comment = models.ForeignKey(
+        Comment, null=True, on_delete=models.SET_NULL, related_name="events", verbose_name=_("comment")
+    )
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
-        help_text="Empty when the rule pipeline made the change.",
+        verbose_name=_("actor"), help_text=_("Empty when the rule pipeline made the change."),
     )
-    from_status = models.CharField(max_length=10, blank=True)
-    to_status = models.CharField(max_length=10)
-    reason = models.CharField(max_length=500, blank=True)
+    from_status = models.CharField(_("from status"), max_length=10, blank=True)
+    to_status = models.CharField(_("to status"), max_length=10)
+    reason = models.CharField(_("reason"), max_length=500, blank=True)
     # Why, as a code (reasons.Rule or reasons.Decision); empty for a decision given without one.
-    reason_code = models.CharField(max_length=30, blank=True, choices=event_choices())
-    created_at = models.DateTimeField(default=timezone.now)
+    reason_code = models.CharField(_("reason code"), max_length=30, blank=True, choices=event_choices())
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
     class Meta:
         ordering = ["created_at", "pk"]
+        verbose_name = _("moderation event")
+        verbose_name_plural = _("moderation events")
 
     def __str__(self):
         who = self.actor or "pipeline"
@@ -422,23 +433,26 @@ class Flag(models.Model):
     """A reader's report on an approved reply."""
 
     class Reason(models.TextChoices):
-        SPAM = "spam", "Spam"
-        ABUSIVE = "abusive", "Abusive or harassing"
-        OFF_TOPIC = "off_topic", "Off-topic"
-        ILLEGAL = "illegal", "Illegal content"
-        OTHER = "other", "Other"
+        SPAM = "spam", _("Spam")
+        ABUSIVE = "abusive", _("Abusive or harassing")
+        OFF_TOPIC = "off_topic", _("Off-topic")
+        ILLEGAL = "illegal", _("Illegal content")
+        OTHER = "other", _("Other")
 
-    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="flags")
-    reason = models.CharField(max_length=20, choices=Reason.choices, default=Reason.OTHER)
-    note = models.CharField(max_length=500, blank=True)
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="flags", verbose_name=_("comment"))
+    reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices, default=Reason.OTHER)
+    note = models.CharField(_("note"), max_length=500, blank=True)
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("user"),
     )
     # Keyed digest of the reader's account, session or IP: one report per reader, no raw IP kept.
     reporter = models.CharField(max_length=64, editable=False)
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
     class Meta:
+        verbose_name = _("flag")
+        verbose_name_plural = _("flags")
         constraints = [
             models.UniqueConstraint(fields=["comment", "reporter"], name="one_report_per_reader")
         ]
@@ -451,28 +465,29 @@ class ListEntry(models.Model):
     """A blocklist (spam) or hold-list (queue) entry, edited by moderators in the admin."""
 
     class Kind(models.TextChoices):
-        WORD = "word", "Word or phrase"
-        DOMAIN = "domain", "Link domain"
-        IP = "ip", "IP address or network"
-        COMMENTER = "commenter", "Commenter (by email)"
+        WORD = "word", _("Word or phrase")
+        DOMAIN = "domain", _("Link domain")
+        IP = "ip", _("IP address or network")
+        COMMENTER = "commenter", _("Commenter (by email)")
 
     class Action(models.TextChoices):
-        SPAM = "spam", "Block: mark as spam"
-        HOLD = "hold", "Hold for a moderator"
+        SPAM = "spam", _("Block: mark as spam")
+        HOLD = "hold", _("Hold for a moderator")
 
-    kind = models.CharField(max_length=10, choices=Kind.choices)
-    action = models.CharField(max_length=5, choices=Action.choices, default=Action.SPAM)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    action = models.CharField(_("action"), max_length=5, choices=Action.choices, default=Action.SPAM)
     # For commenters this holds the email digest, never the address.
-    value = models.CharField(max_length=200)
-    note = models.CharField(max_length=200, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
+    value = models.CharField(_("value"), max_length=200)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("created by"),
     )
 
     class Meta:
-        verbose_name = "blocklist or hold-list entry"
-        verbose_name_plural = "blocklist and hold-list"
+        verbose_name = _("blocklist or hold-list entry")
+        verbose_name_plural = _("blocklist and hold-list")
         constraints = [
             models.UniqueConstraint(fields=["kind", "action", "value"], name="unique_list_entry")
         ]

@@ -45,8 +45,9 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.http import urlencode
-from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 
 from background.mail import MailNotSent, send_once
 from background.models import SentMail
@@ -74,6 +75,11 @@ def _excerpt(reply, length=200):
 
 def one_line(text):
     return " ".join(text.split())
+
+
+def site_language():
+    """Emails are written in the site's language, whatever a request that queued them had active."""
+    return translation.override(settings.LANGUAGE_CODE)
 
 
 def link_with_token(url_name, token):
@@ -144,10 +150,27 @@ def notify_moderators(key=None):
     recipients = moderator_emails()
     if not replies or not recipients:
         return 0
-    subject = (
-        f"Reply held for moderation: {replies[0].article.title}" if count == 1
-        else f"{count} replies held for moderation"
-    )
+    with site_language():
+        subject, body = _held_message(count, replies)
+    try:
+        send_once(event, [
+            EmailMessage(" ".join(subject.split()), body, settings.DEFAULT_FROM_EMAIL, [to]) for to in recipients
+        ])
+    except MailNotSent:
+        if key is None:  # an ad-hoc send nobody retries: its replies go out with the next send
+            claimed.update(moderators_notified_at=None)
+            SentMail.objects.filter(event=event).delete()
+        raise
+    return count
+
+
+def _held_message(count, replies):
+    if count == 1:
+        subject = gettext("Reply held for moderation: %(title)s") % {"title": replies[0].article.title}
+    else:
+        subject = ngettext(
+            "%(count)d reply held for moderation", "%(count)d replies held for moderation", count
+        ) % {"count": count}
     body = render_to_string("comments/email/held.txt", {
         "count": count,
         "more": count - len(replies),
@@ -162,16 +185,7 @@ def notify_moderators(key=None):
         ],
         "queue_url": absolute(reverse("admin:comments_moderationqueue_changelist")),
     })
-    try:
-        send_once(event, [
-            EmailMessage(" ".join(subject.split()), body, settings.DEFAULT_FROM_EMAIL, [to]) for to in recipients
-        ])
-    except MailNotSent:
-        if key is None:  # an ad-hoc send nobody retries: its replies go out with the next send
-            claimed.update(moderators_notified_at=None)
-            SentMail.objects.filter(event=event).delete()
-        raise
-    return count
+    return subject, body
 
 
 def _claim_held_replies(event):
@@ -245,14 +259,16 @@ def replies_approved(ids):
 def follow_up_message(reply):
     parent = reply.parent
     unsubscribe_url = link_with_token("unsubscribe", unsubscribe_token(parent))
-    body = render_to_string("comments/email/follow_up.txt", {
-        "reply": reply,
-        "author": one_line(reply.name),
-        "excerpt": _excerpt(reply),
-        "reply_url": absolute(reply.get_absolute_url()),
-        "unsubscribe_url": unsubscribe_url,
-    })
-    subject = " ".join(f"New reply to your comment on “{reply.article.title}”".split())
+    with site_language():
+        body = render_to_string("comments/email/follow_up.txt", {
+            "reply": reply,
+            "author": one_line(reply.name),
+            "excerpt": _excerpt(reply),
+            "reply_url": absolute(reply.get_absolute_url()),
+            "unsubscribe_url": unsubscribe_url,
+        })
+        subject = gettext("New reply to your comment on “%(title)s”") % {"title": reply.article.title}
+    subject = " ".join(subject.split())
     return EmailMessage(
         subject, body, settings.DEFAULT_FROM_EMAIL, [parent.email],
         headers={
@@ -286,13 +302,15 @@ def send_confirmation(comment):
     first_run = not SentMail.objects.filter(event=event).exists()
     if first_run and not caches["limits"].add(throttle, True, CONFIRMATION_RESEND_SECONDS):
         return False
-    body = render_to_string("comments/email/confirm.txt", {
-        "reply": comment,
-        "excerpt": _excerpt(comment),
-        "confirm_url": link_with_token("confirm_email", confirmation_token(comment)),
-        "days": max(1, comment_settings.CONFIRM_MAX_AGE // 86400),
-    })
-    subject = " ".join(f"Confirm your reply on “{comment.article.title}”".split())
+    with site_language():
+        body = render_to_string("comments/email/confirm.txt", {
+            "reply": comment,
+            "excerpt": _excerpt(comment),
+            "confirm_url": link_with_token("confirm_email", confirmation_token(comment)),
+            "days": max(1, comment_settings.CONFIRM_MAX_AGE // 86400),
+        })
+        subject = gettext("Confirm your reply on “%(title)s”") % {"title": comment.article.title}
+    subject = " ".join(subject.split())
     message = EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [comment.email])
     return send_once(event, [message]) == 1
 

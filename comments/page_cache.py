@@ -34,8 +34,11 @@ import hashlib
 import re
 import time
 from datetime import timedelta
+from pathlib import Path
 
 import brotli
+from django.apps import apps
+from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
 from django.db import transaction
@@ -46,6 +49,7 @@ from django.template.loader import get_template
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import parse_etags
+from django.utils.translation import get_language, to_locale
 
 from articles.cdn import surrogate_key
 from articles.models import Article
@@ -169,8 +173,25 @@ def templates_fingerprint(*names):
     return hashlib.blake2b(sources.encode(), digest_size=6).hexdigest()
 
 
+@functools.cache
+def catalog_fingerprint(language):
+    """Changes when a deploy changes this language's translations, as templates_fingerprint does for the markup."""
+    digest = hashlib.blake2b(digest_size=6)
+    for path in [*settings.LOCALE_PATHS, *(Path(app.path) / "locale" for app in apps.get_app_configs())]:
+        catalog = Path(path) / to_locale(language) / "LC_MESSAGES" / "django.mo"
+        if catalog.is_file():
+            digest.update(catalog.read_bytes())
+    return digest.hexdigest()
+
+
+def language_key():
+    """The site's language and its catalogs: nothing cached in one is served once the site speaks another."""
+    language = get_language()
+    return f"{language}:{catalog_fingerprint(language)}"
+
+
 def layout_key():
-    return f"{comment_settings.PER_PAGE}:{int(comment_settings.NEWEST_FIRST)}"
+    return f"{comment_settings.PER_PAGE}:{int(comment_settings.NEWEST_FIRST)}:{language_key()}"
 
 
 def section_key(article, page, accepts_replies):

@@ -1,3 +1,4 @@
+from django.utils.translation import gettext_lazy as _
 from rest_framework.permissions import BasePermission
 
 
@@ -8,7 +9,7 @@ class CanModerate(BasePermission):
     names the scheme in WWW-Authenticate) and 403 to an account without it.
     """
 
-    message = "You do not have permission to moderate replies."
+    message = _("You do not have permission to moderate replies.")
 
     def has_permission(self, request, view):
         return request.user.has_perm("comments.moderate_comment")

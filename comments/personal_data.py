@@ -21,14 +21,16 @@ from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from .conf import comment_settings
 from .models import Comment, ModerationEvent, VerifiedEmail
 from .sanitize import render_reply
 from .page_cache import pages_changed_on_commit
 
-ANONYMOUS = "Anonymous"
-REMOVED = "This reply was removed at its author's request."
+# Stored in the site's language when a commenter is erased.
+ANONYMOUS = _("Anonymous")
+REMOVED = _("This reply was removed at its author's request.")
 DELETED = "deleted"  # ModerationEvent.to_status of an erased reply
 
 
@@ -75,7 +77,7 @@ def erase(digest, *, anonymise=False, by=None):
         return 0, 0
     now = timezone.now()
     anonymous = {
-        "name": ANONYMOUS, "email": "", "email_digest": "", "website": "", "ip_address": None,
+        "name": str(ANONYMOUS), "email": "", "email_digest": "", "website": "", "ip_address": None,
         "user_agent": "", "notify": False,
     }
     with transaction.atomic():
@@ -85,7 +87,7 @@ def erase(digest, *, anonymise=False, by=None):
             Comment.objects.filter(pk__in=kept).update(**anonymous)
             why = "anonymised at its author's request"
         else:
-            Comment.objects.filter(pk__in=kept).update(**anonymous, body=REMOVED, body_html=render_reply(REMOVED))
+            Comment.objects.filter(pk__in=kept).update(**anonymous, body=str(REMOVED), body_html=render_reply(str(REMOVED)))
             why = "text removed at its author's request; kept because others replied to it"
         ModerationEvent.objects.bulk_create(
             [

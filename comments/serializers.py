@@ -119,11 +119,11 @@ class QueueReplySerializer(serializers.ModelSerializer):
     article = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     reasons = serializers.ListField(
         source="reason_list", child=serializers.CharField(), read_only=True,
-        help_text="Why the rules held the reply, or why readers' reports sent it back.",
+        help_text=_("Why the rules held the reply, or why readers' reports sent it back."),
     )
     reason_codes = serializers.ListField(
         child=serializers.ChoiceField(choices=Rule.choices), read_only=True,
-        help_text="The code of each of `reasons`, in the same order: what the `reason` filter matches.",
+        help_text=_("The code of each of `reasons`, in the same order: what the `reason` filter matches."),
     )
     flag_count = serializers.IntegerField(read_only=True, help_text=_("Readers' reports on this reply."))
     commenter = serializers.CharField(
@@ -192,7 +192,7 @@ class QueueFilterSerializer(serializers.Serializer):
     )
     reason = ReasonCodeField(
         choices=reply_choices(), required=False, allow_blank=True,
-        help_text="Only replies with this code among their `reason_codes`.",
+        help_text=_("Only replies with this code among their `reason_codes`."),
     )
     ordering = serializers.ChoiceField(
         choices=["created_at", "-created_at", "triage_score", "-triage_score"], required=False, allow_blank=True,

@@ -4,6 +4,7 @@ from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class TriageModelQuerySet(models.QuerySet):
@@ -25,7 +26,7 @@ class TriageModel(models.Model):
 
     created_at = models.DateTimeField(_("trained at"), default=timezone.now)
     trigger = models.CharField(_("trained by"), max_length=20, choices=Trigger.choices)
-    is_active = models.BooleanField(_("active"), default=False)
+    is_active = models.BooleanField(pgettext_lazy("triage model", "active"), default=False)
     activated_at = models.DateTimeField(_("activated at"), null=True, blank=True)
     decisions = models.PositiveIntegerField(_("decisions learnt from"))
     spam_at = models.FloatField(_("spam at"), help_text=_("Chosen by training; COMMENTS_TRIAGE_SPAM_AT overrides."))

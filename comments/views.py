@@ -91,7 +91,9 @@ def report_comment(request, pk):
     comment.report(reporter=reporter_key(request), user=request.user if request.user.is_authenticated else None,
                    **form.cleaned_data)
     # Shown next to the reply the reader came back to, not at the top of a long page.
-    messages.success(request, "Thank you. A moderator will look at this reply.", extra_tags=reply_message_tag(comment))
+    messages.success(
+        request, _("Thank you. A moderator will look at this reply."), extra_tags=reply_message_tag(comment)
+    )
     return HttpResponseSeeOther(comment.get_absolute_url())
 
 

@@ -3,6 +3,7 @@ Django refuses, and the error responses the OpenAPI document describes."""
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework import exceptions, parsers, serializers, views
@@ -19,12 +20,12 @@ class JSONParser(parsers.JSONParser):
         try:
             return super().parse(stream, media_type, parser_context)
         except RecursionError:
-            raise exceptions.ParseError("JSON parse error - the document is nested too deeply.") from None
+            raise exceptions.ParseError(_("JSON parse error - the document is nested too deeply.")) from None
 
 
 class RequestTooLarge(exceptions.APIException):
     status_code = 413
-    default_detail = "The request body is too large."
+    default_detail = _("The request body is too large.")
     default_code = "too_large"
 
 
@@ -38,7 +39,9 @@ def exception_handler(exc, context):
     if isinstance(exc, RequestDataTooBig):
         exc = RequestTooLarge()
     elif isinstance(exc, TooManyFieldsSent):
-        exc = exceptions.ParseError(f"Too many form fields (at most {settings.DATA_UPLOAD_MAX_NUMBER_FIELDS}).")
+        exc = exceptions.ParseError(
+            _("Too many form fields (at most %(limit)d).") % {"limit": settings.DATA_UPLOAD_MAX_NUMBER_FIELDS}
+        )
     return views.exception_handler(exc, context)
 
 

@@ -16,9 +16,10 @@ A form body declared larger than that limit is refused with 413 before it is rea
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpResponse
+from django.utils.translation import gettext_lazy as _
 
 FORM_TYPES = {"application/x-www-form-urlencoded", "multipart/form-data"}
-TOO_LARGE = "The request body is too large."
+TOO_LARGE = _("The request body is too large.")
 
 
 def _too_large(request):

@@ -191,6 +191,7 @@ AUTH_PASSWORD_VALIDATORS = [
 # reader's Accept-Language never changes a page (which would also split the page cache).
 LANGUAGE_CODE = env_str("DJANGO_LANGUAGE_CODE", "en")
 LANGUAGES = [("en", _("English")), ("ru", _("Russian"))]
+# Translations of templates/ and newsroom/; each app keeps its own in <app>/locale/.
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env_str("DJANGO_TIME_ZONE", "UTC")
 USE_I18N = True

@@ -2,13 +2,14 @@ from django.contrib import admin
 from django.templatetags.static import static
 from django.urls import include, path
 from django.utils.functional import lazy
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 
 from newsroom.health import healthz
 
-admin.site.site_header = "Newsroom moderation"
-admin.site.site_title = "Newsroom moderation"
-admin.site.index_title = "Replies and articles"
+admin.site.site_header = _("Newsroom moderation")
+admin.site.site_title = _("Newsroom moderation")
+admin.site.index_title = _("Replies and articles")
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),

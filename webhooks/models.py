@@ -9,6 +9,7 @@ from django.db.models import F
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from . import net
 from .conf import webhook_settings
@@ -56,7 +57,7 @@ class Endpoint(models.Model):
         help_text=_("Give it to the receiver: it verifies the webhook-signature header with it."),
     )
     events = models.JSONField(_("events"), default=list)
-    active = models.BooleanField(_("active"), default=True)
+    active = models.BooleanField(pgettext_lazy("webhook endpoint", "active"), default=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     # Attempts that failed in a row, and since when; any success resets both.
     failure_count = models.PositiveIntegerField(_("failures in a row"), default=0, editable=False)

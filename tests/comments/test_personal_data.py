@@ -273,7 +273,7 @@ def test_erase_action_asks_first_then_erases_the_commenter(officer, threads):
     assert Comment.objects.filter(email_digest=privacy.email_digest(JANE)).count() == 8
 
     done = officer.post(changelist(), {**selected, "post": "yes"}, follow=True)
-    assert "Deleted 5 replies of 1 commenter(s); kept 3" in done.content.decode()
+    assert "Deleted 5 replies of 1 commenter; kept 3 as anonymous placeholders" in done.content.decode()
     assert not Comment.objects.filter(email_digest=privacy.email_digest(JANE)).exists()
     officer_user = done.wsgi_request.user
     assert ModerationEvent.objects.filter(actor=officer_user, to_status=personal_data.DELETED).count() == 5

@@ -1,6 +1,7 @@
 from django.core.cache import cache
 from django.core.management.base import BaseCommand
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext, ngettext
 
 from background.conf import background_settings
 from background.retries import recover_stalled
@@ -24,4 +25,5 @@ class Command(BaseCommand):
             if cache.add(f"background:periodic:{path}", True, timeout=seconds) or all:
                 import_string(path).enqueue()
                 queued.append(path.rpartition(".")[2])
-        self.stdout.write(f"Queued: {', '.join(queued) or 'nothing due'}; requeued {recovered} stalled task(s).")
+        requeued = ngettext("requeued %(n)d stalled task.", "requeued %(n)d stalled tasks.", recovered) % {"n": recovered}
+        self.stdout.write(gettext("Queued: %(jobs)s;") % {"jobs": ", ".join(queued) or gettext("nothing due")} + " " + requeued)

@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import ngettext
 
 from comments import personal_data
 from comments.conf import comment_settings
@@ -18,8 +19,16 @@ class Command(BaseCommand):
         if days < 0:
             raise CommandError("--days cannot be negative.")
         cleared, deleted = personal_data.purge(days=days)
+        replies = ngettext(
+            "Cleared IP address and user agent of %(n)d reply", "Cleared IP address and user agent of %(n)d replies",
+            cleared,
+        ) % {"n": cleared}
+        older = ngettext("older than %(n)d day.", "older than %(n)d days.", days) % {"n": days}
+        self.stdout.write(f"{replies} {older}")
         self.stdout.write(
-            f"Cleared IP address and user agent of {cleared} repl{'y' if cleared == 1 else 'ies'} "
-            f"older than {days} day{'' if days == 1 else 's'}."
+            ngettext(
+                "Deleted %(n)d unconfirmed reply whose link expired.",
+                "Deleted %(n)d unconfirmed replies whose link expired.",
+                deleted,
+            ) % {"n": deleted}
         )
-        self.stdout.write(f"Deleted {deleted} unconfirmed repl{'y' if deleted == 1 else 'ies'} whose link expired.")
