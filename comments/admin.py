@@ -7,6 +7,7 @@ from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db.models import Count, Exists, F, OuterRef
+from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
@@ -15,9 +16,10 @@ from django.utils.translation import gettext_lazy as _
 
 from newsroom.admin_lookups import FilterLookupsOnly
 
-from . import privacy
+from . import decisions, privacy
 from .admin_privacy import EMAIL_PERMISSION, PersonalDataActions
 from .models import Comment, Flag, ListEntry, ModerationEvent, ModerationQueue, Status
+from .reasons import Decision
 from .threads import pages_changed_on_commit
 
 MODERATE_PERMISSION = "comments.moderate_comment"
@@ -71,7 +73,7 @@ class FlagInline(ReadOnlyInline):
 
 class EventInline(ReadOnlyInline):
     model = ModerationEvent
-    fields = readonly_fields = ["created_at", "actor", "from_status", "to_status", "reason"]
+    fields = readonly_fields = ["created_at", "actor", "from_status", "to_status", "reason_code", "reason"]
     verbose_name_plural = "moderation history"
 
 
@@ -118,17 +120,10 @@ class ReasonFilter(admin.SimpleListFilter):
 
 
 class RejectForm(forms.Form):
-    reason = forms.ChoiceField(
-        choices=[
-            ("abusive", "Abusive or uncivil"),
-            ("off-topic", "Off-topic"),
-            ("personal-data", "Shares someone's personal data"),
-            ("legal", "Legal risk (defamation, contempt)"),
-            ("misinformation", "Misinformation"),
-            ("other", "Other"),
-        ]
-    )
-    note = forms.CharField(required=False, max_length=300, widget=forms.TextInput(attrs={"size": 60}))
+    """A rejection's reason: one of the codes in comments/reasons.py, and an optional note."""
+
+    reason = forms.ChoiceField(label=_("reason"), choices=[("", "—"), *Decision.choices])
+    note = forms.CharField(label=_("note"), required=False, max_length=300, widget=forms.TextInput(attrs={"size": 60}))
 
 
 class ReplyChangeList(ChangeList):
@@ -302,10 +297,10 @@ class CommentAdmin(FilterLookupsOnly, PersonalDataActions, ModeratorsMayView, ad
     def reject(self, request, queryset):
         form = RejectForm(request.POST if "apply" in request.POST else None)
         if form.is_valid():
-            reason = "rejected: " + form.cleaned_data["reason"]
-            if form.cleaned_data["note"]:
-                reason += " — " + form.cleaned_data["note"]
-            self._report(request, queryset.reject(by=request.user, reason=reason), "rejected")
+            rejected = decisions.reject_many(
+                queryset, by=request.user, reason_code=form.cleaned_data["reason"], note=form.cleaned_data["note"]
+            )
+            self._report(request, rejected, "rejected")
             return None
         context = {
             **self.admin_site.each_context(request),
@@ -341,10 +336,26 @@ class CommentAdmin(FilterLookupsOnly, PersonalDataActions, ModeratorsMayView, ad
 
     MODERATE_BUTTONS = {"_approve": Status.APPROVED, "_reject": Status.REJECTED, "_spam": Status.SPAM}
 
+    def render_change_form(self, request, context, *args, **kwargs):
+        context["reject_form"] = RejectForm(prefix="reject")
+        return super().render_change_form(request, context, *args, **kwargs)
+
     def response_change(self, request, obj):
         for button, status in self.MODERATE_BUTTONS.items():
             if button in request.POST and can_moderate(request):
-                obj.moderate(status, by=request.user)
+                if status == Status.REJECTED:
+                    form = RejectForm(request.POST, prefix="reject")
+                    if not form.is_valid():
+                        # The edit is saved; the rejection waits for its reason.
+                        self.message_user(request, _("Choose a reason to reject this reply."), messages.ERROR)
+                        return HttpResponseRedirect(request.path)
+                    obj.reject(
+                        by=request.user, reason_code=form.cleaned_data["reason"],
+                        reason=decisions.rejection_reason(form.cleaned_data["reason"], form.cleaned_data["note"]),
+                    )
+                    decisions.notify_rejections([obj.pk], by=request.user)
+                else:
+                    obj.moderate(status, by=request.user)
                 self.message_user(request, f"Reply marked {obj.get_status_display().lower()}.", messages.SUCCESS)
                 return super().response_post_save_change(request, obj)
         return super().response_change(request, obj)
@@ -424,9 +435,10 @@ class FlagAdmin(FilterLookupsOnly, ModeratorsMayView, admin.ModelAdmin):
 
 @admin.register(ModerationEvent)
 class ModerationEventAdmin(FilterLookupsOnly, ModeratorsMayView, admin.ModelAdmin):
-    list_display = ["created_at", "comment", "from_status", "to_status", "actor", "reason"]
-    list_filter = ["to_status"]
+    list_display = ["created_at", "comment", "from_status", "to_status", "actor", "reason_code", "reason"]
+    list_filter = ["to_status", "reason_code"]
     list_select_related = ["comment__article", "actor"]
+    exclude = ["commenter"]  # a commenter's digest: never on a page
 
     def has_add_permission(self, request):
         return False

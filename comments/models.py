@@ -133,7 +133,7 @@ class CommentQuerySet(models.QuerySet):
             history[digest][status] = n
         return history
 
-    def moderate(self, status, *, by=None, reason=""):
+    def moderate(self, status, *, by=None, reason="", reason_code=""):
         """Move these replies to `status`, one event per real change; returns how many changed.
 
         Rows are locked first, so two moderators acting at once each see the
@@ -156,6 +156,7 @@ class CommentQuerySet(models.QuerySet):
                 ModerationEvent(
                     comment_id=pk, actor=by, from_status=old, to_status=status,
                     reason="; ".join(filter(None, [reason, overturns.get(pk)]))[:500], created_at=now,
+                    reason_code=reason_code,
                 )
                 for pk, old, _ in changing
             )
@@ -174,8 +175,8 @@ class CommentQuerySet(models.QuerySet):
     def approve(self, *, by=None, reason=""):
         return self.moderate(Status.APPROVED, by=by, reason=reason)
 
-    def reject(self, *, by=None, reason=""):
-        return self.moderate(Status.REJECTED, by=by, reason=reason)
+    def reject(self, *, by=None, reason="", reason_code=""):
+        return self.moderate(Status.REJECTED, by=by, reason=reason, reason_code=reason_code)
 
     def mark_spam(self, *, by=None, reason=""):
         return self.moderate(Status.SPAM, by=by, reason=reason)
@@ -364,16 +365,16 @@ class Comment(models.Model):
         self.parent = parent
         self.depth = parent.depth + 1 if parent else 0
 
-    def moderate(self, status, *, by=None, reason=""):
-        changed = Comment.objects.filter(pk=self.pk).moderate(status, by=by, reason=reason)
+    def moderate(self, status, *, by=None, reason="", reason_code=""):
+        changed = Comment.objects.filter(pk=self.pk).moderate(status, by=by, reason=reason, reason_code=reason_code)
         self.refresh_from_db(fields=["status", "moderated_at", "moderated_by"])
         return changed
 
     def approve(self, *, by=None, reason=""):
         return self.moderate(Status.APPROVED, by=by, reason=reason)
 
-    def reject(self, *, by=None, reason=""):
-        return self.moderate(Status.REJECTED, by=by, reason=reason)
+    def reject(self, *, by=None, reason="", reason_code=""):
+        return self.moderate(Status.REJECTED, by=by, reason=reason, reason_code=reason_code)
 
     def mark_spam(self, *, by=None, reason=""):
         return self.moderate(Status.SPAM, by=by, reason=reason)
@@ -438,10 +439,24 @@ class ModerationEvent(models.Model):
     from_status = models.CharField(max_length=10, blank=True)
     to_status = models.CharField(max_length=10)
     reason = models.CharField(max_length=500, blank=True)
+    # comments.reasons: a Decision code for a moderator's rejection, a Rule code for the pipeline's.
+    reason_code = models.CharField(max_length=40, blank=True)
+    # A commenter's ban, suspension, lift or note (comments/commenters.py): their email digest, no reply.
+    commenter = models.CharField(max_length=64, blank=True, editable=False)
+    # An undo (comments/decisions.py) names the decision it reversed; each decision is undone once.
+    undoes = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="undone_by", editable=False
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["created_at", "pk"]
+        indexes = [
+            # Stats (comments/stats.py) read the trail by period; the drawer by commenter.
+            models.Index(fields=["created_at"], name="event_by_time"),
+            models.Index(fields=["comment", "created_at"], name="event_by_reply"),
+            models.Index(fields=["commenter", "created_at"], condition=~Q(commenter=""), name="event_by_commenter"),
+        ]
 
     def __str__(self):
         who = self.actor or "pipeline"
@@ -530,3 +545,4 @@ class ListEntry(models.Model):
 
 
 from .triage_model import TriageModel  # noqa: E402, F401  (its own module: comments/triage.py uses it)
+from .workspace_models import Appeal, Commenter, CommenterNote  # noqa: E402, F401  (the workspace's own tables)

@@ -27,9 +27,10 @@ from django.conf import settings
 from django.core import signing
 from django.db import connection
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from . import privacy
-from .models import Comment, ListEntry, Status, VerifiedEmail
+from .models import Comment, Commenter, ListEntry, Status, VerifiedEmail
 from .sanitize import reply_urls, url_hosts
 from .triage import triage_rule
 
@@ -143,6 +144,21 @@ def form_expired(sub):
         return Verdict(REFUSE, "refused: form token invalid", reload)
     if value != str(sub.comment.article_id):
         return Verdict(REFUSE, "refused: form token for another article", reload)
+
+
+def suspended_commenter(sub):
+    """A moderator suspended this commenter (comments/commenters.py): refused, saying until when."""
+    digest = sub.comment.email_digest
+    until = digest and Commenter.objects.suspended().filter(digest=digest).values_list(
+        "suspended_until", flat=True
+    ).first()
+    if until:
+        when = timezone.localtime(until).strftime("%d %B %Y, %H:%M %Z")
+        return Verdict(
+            REFUSE, "refused: suspended",
+            _("You cannot post replies until %(when)s: a moderator suspended your replies for a while.")
+            % {"when": when}, 403,
+        )
 
 
 def flood(sub):
@@ -286,6 +302,7 @@ RULES = [
     replies_closed,
     parent_not_approved,
     form_expired,
+    suspended_commenter,  # Rule.SUSPENDED
     flood,
     duplicate,
     honeypot,

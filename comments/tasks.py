@@ -6,7 +6,7 @@ that died mid-task): emails go through background.mail.send_once.
 
 from django_tasks import task
 
-from . import notifications, personal_data, triage
+from . import notices, notifications, personal_data, stats, triage
 from .models import Comment
 
 
@@ -39,3 +39,14 @@ def retrain_triage_nightly():
     """Queue a retraining on every decision so far, once cold start is over."""
     result = triage.nightly()
     return result is not None
+
+
+@task()
+def decision_notice(event_id):
+    return notices.decision_notice(event_id)
+
+
+@task()
+def check_queue_age():
+    """Alert the moderators once when the queue falls behind (run_periodic, every minute)."""
+    return stats.check_queue_age()

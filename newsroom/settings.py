@@ -379,6 +379,11 @@ COMMENTS_CONFIRM_MAX_AGE = env_int("COMMENTS_CONFIRM_MAX_AGE", 3 * 24 * 60 * 60)
 COMMENTS_UNSUBSCRIBE_MAX_AGE = env_int("COMMENTS_UNSUBSCRIBE_MAX_AGE", 90 * 24 * 60 * 60)
 # Seconds a rendered page of replies is kept; any change to them replaces it at once.
 COMMENTS_REPLIES_CACHE_SECONDS = env_int("COMMENTS_REPLIES_CACHE_SECONDS", 24 * 60 * 60)
+# The moderators' workspace (issue 16): undo window, decision notices and appeals, the queue-age alert.
+COMMENTS_UNDO_SECONDS = env_int("COMMENTS_UNDO_SECONDS", 30)
+COMMENTS_DECISION_NOTICES = env_bool("COMMENTS_DECISION_NOTICES", True)
+COMMENTS_APPEAL_MAX_AGE = env_int("COMMENTS_APPEAL_MAX_AGE", 14 * 24 * 60 * 60)
+COMMENTS_QUEUE_ALERT_MINUTES = env_int("COMMENTS_QUEUE_ALERT_MINUTES", 60)
 
 # --- Background work (issue 15) ------------------------------------------------
 # Django's Tasks API (the django-tasks backport until Django 6.0). The default
@@ -413,6 +418,7 @@ COMMENTS_WEBHOOKS_LOG_DAYS = env_int("COMMENTS_WEBHOOKS_LOG_DAYS", 14)
 # `manage.py run_periodic` (cron, every minute) queues each of these at most once per interval.
 BACKGROUND_PERIODIC_TASKS = {
     "comments.tasks.send_moderation_digest": env_int("COMMENTS_DIGEST_EVERY_SECONDS", 300),
+    "comments.tasks.check_queue_age": 60,
     "comments.tasks.purge_personal_data": 24 * 60 * 60,
     "comments.tasks.retrain_triage_nightly": 24 * 60 * 60,
     "background.tasks.prune": 24 * 60 * 60,

@@ -73,7 +73,7 @@ def test_search_by_email_finds_nothing_without_the_reveal_permission(moderator_c
     "action,status,extra",
     [
         ("approve", Status.APPROVED, {}),
-        ("reject", Status.REJECTED, {"apply": "1", "reason": "abusive"}),
+        ("reject", Status.REJECTED, {"apply": "1", "reason": "incivility"}),
         ("mark_spam", Status.SPAM, {}),
     ],
 )
@@ -128,10 +128,11 @@ def test_reject_asks_for_a_reason_then_records_it(moderator_client, moderator, m
     assert page.status_code == 200 and "Reject 1 reply" in page.content.decode()
     reply.refresh_from_db()
     assert reply.status == Status.PENDING  # nothing happens before the reason is given
-    moderator_client.post(changelist(), {**data, "apply": "1", "reason": "legal", "note": "names a minor"})
+    moderator_client.post(changelist(), {**data, "apply": "1", "reason": "personal_data", "note": "names a minor"})
     reply.refresh_from_db()
     assert reply.status == Status.REJECTED
-    assert reply.events.get().reason == "rejected: legal — names a minor"
+    event = reply.events.get()
+    assert (event.reason, event.reason_code) == ("rejected: personal_data — names a minor", "personal_data")
 
 
 def test_ban_commenter_blocks_future_replies_and_spams_pending_ones(moderator_client, moderator, make_comment):
