@@ -9,6 +9,7 @@ from rest_framework import serializers
 from .forms import EMPTY_REPLY
 from .models import Comment, Flag, Status
 from .moderation import Submission
+from .reasons import Decision
 from .sanitize import render_reply
 from .validators import validate_one_line
 
@@ -171,6 +172,17 @@ class BulkModerationSerializer(serializers.Serializer):
     ids = serializers.ListField(
         child=serializers.IntegerField(min_value=1, max_value=2**63 - 1), min_length=1, max_length=500,
     )
+    reason = serializers.ChoiceField(
+        choices=Decision.choices, required=False, help_text="Required to reject: a code from comments/reasons.py.",
+    )
+    note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+
+    def validate(self, data):
+        if data["action"] == "reject" and not data.get("reason"):
+            raise serializers.ValidationError(
+                {"reason": [f"Give a reason to reject, one of: {', '.join(Decision.values)}."]}
+            )
+        return data
 
 
 class QueueFilterSerializer(serializers.Serializer):

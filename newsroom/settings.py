@@ -280,6 +280,11 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     # No validator badge: it would load an image from validator.swagger.io.
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
+    # Two `reason` fields with their own lists: readers' report reasons, moderators' rejection reasons.
+    "ENUM_NAME_OVERRIDES": {
+        "ReportReasonEnum": "comments.models.Flag.Reason",
+        "DecisionReasonEnum": "comments.reasons.Decision",
+    },
 }
 
 # --- Comments: limits and moderation defaults ---------------------------------
