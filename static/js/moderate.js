@@ -49,7 +49,7 @@
   function post(form, submitter) {
     var body = new FormData(form);
     if (submitter && submitter.name) body.set(submitter.name, submitter.value);
-    return fetch(form.action, {
+    return fetch(form.getAttribute("action"), {
       method: "POST", body: body, credentials: "same-origin",
       headers: { "Accept": "application/json" }
     }).then(function (response) {
