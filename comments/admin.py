@@ -19,8 +19,8 @@ from newsroom.admin_lookups import FilterLookupsOnly
 from . import decisions, privacy
 from .admin_privacy import EMAIL_PERMISSION, PersonalDataActions
 from .models import Comment, Flag, ListEntry, ModerationEvent, ModerationQueue, Status
+from .page_cache import pages_changed_on_commit
 from .reasons import Decision
-from .threads import pages_changed_on_commit
 
 MODERATE_PERMISSION = "comments.moderate_comment"
 

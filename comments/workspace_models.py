@@ -5,6 +5,7 @@ A commenter is known only by the keyed digest of their address (comments.privacy
 timed suspension. Rows are made on first need (a card, the drawer, the API).
 """
 
+from django.apps import apps
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -27,8 +28,8 @@ class CommenterQuerySet(models.QuerySet):
         found = self.filter(public_id=public_id).first()
         if found is not None or not public_id:
             return found
-        from .models import Comment
-
+        # By name: comments.models imports this module, not the other way round.
+        Comment = apps.get_model("comments", "Comment")
         digests = Comment.objects.exclude(email_digest="").values_list("email_digest", flat=True).distinct()
         for digest in digests.iterator():
             if privacy.commenter_id(digest) == public_id:
