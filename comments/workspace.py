@@ -90,6 +90,12 @@ def back(request, default=None):
     return HttpResponseRedirect(target)
 
 
+def reply_id(value):
+    """A reply id from a form, or None: digits within the database's integer range."""
+    value = str(value or "")
+    return int(value) if value.isdigit() and int(value) < 2**63 else None
+
+
 def context(request, **extra):
     return {**admin.site.each_context(request), **extra}
 
@@ -211,6 +217,8 @@ def decide(request, pk):
     action = request.POST.get("action", "")
     if action not in decisions.ACTIONS:
         return decision_response(request, False, _("Unknown action."), status=400)
+    if reply_id(pk) is None:
+        return decision_response(request, False, _("This reply no longer exists."), status=404)
     expected = request.POST.get("expected") or Status.PENDING
     if expected not in Status.values:
         return decision_response(request, False, _("Unknown status."), status=400)
@@ -235,10 +243,10 @@ def decide(request, pk):
 @require_POST
 def undo(request):
     raw = request.POST.get("id") or None
-    if raw is not None and not raw.isdigit():
+    if raw is not None and reply_id(raw) is None:
         return decision_response(request, False, _("Unknown reply."), status=400)
     try:
-        event = decisions.undo(by=request.user, reply_id=int(raw) if raw else None)
+        event = decisions.undo(by=request.user, reply_id=reply_id(raw))
     except decisions.AlreadyDecided as conflict:
         return decision_response(request, False, str(conflict), reply=conflict.reply, status=409)
     except decisions.DecisionError as error:
@@ -255,7 +263,7 @@ def bulk(request):
     """Approve the visible replies, or mark spam every pending reply of one commenter; asks first."""
     action = request.POST.get("action")
     if action == "approve":
-        ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()][:500]
+        ids = [pk for pk in map(reply_id, request.POST.getlist("ids")) if pk is not None][:500]
         replies = Comment.objects.in_queue().filter(pk__in=ids)
         question = ngettext("Approve %(n)d reply?", "Approve all %(n)d replies?", len(ids))
     elif action == "spam_commenter":

@@ -5,6 +5,8 @@ A commenter is known only by the keyed digest of their address (comments.privacy
 timed suspension. Rows are made on first need (a card, the drawer, the API).
 """
 
+import re
+
 from django.apps import apps
 from django.conf import settings
 from django.db import models
@@ -25,8 +27,10 @@ class CommenterQuerySet(models.QuerySet):
 
     def resolve(self, public_id):
         """The Commenter with this opaque id, or None; looks through the replies once for an unregistered id."""
+        if not re.fullmatch(r"[0-9a-f]{16}", public_id or ""):
+            return None
         found = self.filter(public_id=public_id).first()
-        if found is not None or not public_id:
+        if found is not None:
             return found
         # By name: comments.models imports this module, not the other way round.
         Comment = apps.get_model("comments", "Comment")
