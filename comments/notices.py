@@ -75,6 +75,7 @@ def decision_notice(event_id):
         "reason": Decision(event.reason_code).label if event.reason_code in Decision.values else "",
         "note": event.reason.partition(" — ")[2].split("; final decision")[0],
         "final": final,
+        "reports": reply.flags.count(),
         "appeal_url": None if final else link_with_token("appeal", appeal_token(reply)),
         "appeal_days": max(1, settings.COMMENTS_APPEAL_MAX_AGE // 86400),
     }

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.mail import EmailMessage
 from django.db.models import Count, Min, Q
-from django.db.models.functions import TruncDay, TruncHour
+from django.db.models.functions import TruncDay, TruncHour  # bucket sizes (the series count by range)
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _, gettext_lazy
@@ -33,12 +33,14 @@ DECIDED = [Status.APPROVED, Status.REJECTED, Status.SPAM]
 ALERT_KEY = "comments:queue-behind"
 
 
-def queue_now(now=None):
+def queue_now(now=None, count_up_to=None):
+    """The queue as it stands; `count_up_to` caps the pending count (the workspace shows "1,000+")."""
     now = now or timezone.now()
     pending = Comment.objects.in_queue()
     oldest = pending.order_by("created_at").values_list("created_at", flat=True).first()
+    counted = pending.order_by()[:count_up_to + 1] if count_up_to else pending
     return {
-        "pending": pending.count(),
+        "pending": counted.count(),
         "oldest_pending_seconds": int((now - oldest).total_seconds()) if oldest else None,
         "reported": Comment.objects.reported_open().filter(status=Status.PENDING).count(),
         "appealed": Appeal.objects.filter(decided_at=None, comment__status=Status.PENDING).count(),
@@ -103,8 +105,8 @@ def period(name="day", now=None):
         "per_article": [{"article": slug, "title": title, "received": n} for slug, title, n in articles],
         "series": {
             "bucket": "day" if trunc is TruncDay else "hour",
-            "received": _series(received.annotate(t=trunc("created_at")), since, now, trunc),
-            "decisions": _series(by_people.annotate(t=trunc("created_at")), since, now, trunc),
+            "received": _series(received, since, now, trunc),
+            "decisions": _series(by_people, since, now, trunc),
             "queue_age_minutes": _queue_age(since, now, trunc),
         },
     }
@@ -123,9 +125,13 @@ def _buckets(since, now, trunc):
 
 
 def _series(queryset, since, now, trunc):
-    counts = dict(queryset.values_list("t").annotate(n=Count("pk")).order_by())
-    buckets, _step = _buckets(since, now, trunc)
-    return [{"at": at, "n": counts.get(at, 0)} for at in buckets]
+    """Rows of `queryset` per bucket of created_at, in one query: a range condition per bucket
+    reads the created_at index, where truncating every row's time (a function per row on SQLite) did not."""
+    buckets, step = _buckets(since, now, trunc)
+    counts = queryset.aggregate(**{
+        f"b{i}": Count("pk", filter=Q(created_at__gte=at, created_at__lt=at + step)) for i, at in enumerate(buckets)
+    })
+    return [{"at": at, "n": counts[f"b{i}"]} for i, at in enumerate(buckets)]
 
 
 def _queue_age(since, now, trunc):

@@ -33,6 +33,7 @@ from .models import Appeal, Comment, Commenter, Flag, Status
 from .reasons import Decision, Rule
 
 PER_PAGE = 25
+COUNT_UP_TO = 1000  # "1,000+": counting a long queue exactly costs more than the page
 SORTS = {
     "oldest": (gettext_lazy("Oldest first"), ["created_at", "pk"]),
     "newest": (gettext_lazy("Newest first"), ["-created_at", "-pk"]),
@@ -177,9 +178,10 @@ def queue(request):
     except Http404:
         return render(request, "admin/moderate/queue.html", context(
             request, title=_("Moderation workspace"), filters=QueueFilters(request.GET), bad_filter=True,
-            replies=[], now=stats.queue_now(),
+            replies=[], now=stats.queue_now(count_up_to=COUNT_UP_TO), count_up_to=COUNT_UP_TO,
         ), status=400)
     page = cards(replies.select_related("article", "parent")[:PER_PAGE])
+    total = replies.order_by()[:COUNT_UP_TO + 1].count()
     query = urlencode({k: v for k, v in request.GET.items() if k in QueueFilters.base_fields and v})
     here = reverse("moderate:queue") + (f"?{query}" if query else "")
     return render(request, "admin/moderate/queue.html", context(
@@ -188,14 +190,14 @@ def queue(request):
         filters=QueueFilters(request.GET or None),
         replies=page,
         shown=len(page),
-        total=replies.count(),
-        now=stats.queue_now(),
+        total=f"{COUNT_UP_TO:,}+" if total > COUNT_UP_TO else total,
+        count_up_to=COUNT_UP_TO,
+        now=stats.queue_now(count_up_to=COUNT_UP_TO),
         here=here,
         reject_form=RejectForm(),
-        decisions=Decision.choices,
+        decisions=[(code, str(label)) for code, label in Decision.choices],  # translated once, not per card
         undo_seconds=settings.COMMENTS_UNDO_SECONDS,
-        articles=Article.objects.filter(comments__status=Status.PENDING).distinct().order_by("title")
-        .values_list("slug", "title")[:100],
+        articles=Article.objects.order_by("-pk").values_list("slug", "title")[:100],
     ))
 
 

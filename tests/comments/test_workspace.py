@@ -286,3 +286,19 @@ def test_notes_are_stored_by_digest_not_address(moderator, make_comment):
     Commenter.objects.register([reply.email_digest])
     commenters.add_note(Commenter.objects.get(), by=moderator, text="  spaced   out ")
     assert CommenterNote.objects.get().text == "spaced out"
+
+
+def test_notice_says_readers_reported_it_but_not_who(moderator, make_comment, mailoutbox, committed):
+    reply = make_comment(email="author@example.org")
+    reply.report(reporter="r1", reason="abusive", note="by someone")
+    reply.report(reporter="r2", reason="abusive")
+    with committed():
+        decisions.decide(reply.pk, "reject", by=moderator, reason_code="incivility")
+    assert "2 readers reported this reply to us." in mailoutbox[0].body and "r1" not in mailoutbox[0].body
+
+
+def test_huge_ids_are_refused_not_crashed(moderator_client):
+    big = "9" * 30
+    assert moderator_client.post(f"/admin/moderate/{big}/decide/", {"action": "approve"}, **JSON).status_code == 404
+    assert moderator_client.post(reverse("moderate:undo"), {"id": big}, **JSON).status_code == 400
+    assert moderator_client.get("/admin/moderate/commenter/" + "x" * 300 + "/").status_code == 404
