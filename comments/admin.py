@@ -16,11 +16,11 @@ from django.utils.translation import gettext_lazy as _
 
 from newsroom.admin_lookups import FilterLookupsOnly
 
-from . import decisions, privacy
+from . import decisions, privacy, reasons
 from .admin_privacy import EMAIL_PERMISSION, PersonalDataActions
 from .models import Comment, Flag, ListEntry, ModerationEvent, ModerationQueue, Status
 from .page_cache import pages_changed_on_commit
-from .reasons import Decision
+from .reasons import Decision, Rule
 
 MODERATE_PERMISSION = "comments.moderate_comment"
 
@@ -95,34 +95,24 @@ class ReportedFilter(admin.SimpleListFilter):
 
 
 class ReasonFilter(admin.SimpleListFilter):
-    """Filter by why a reply was held or marked spam (the text the rules record)."""
+    """Filter by why a reply was held or marked spam: the reason codes the rules record."""
 
-    title = "reason"
+    title = _("reason")
     parameter_name = "reason"
-    REASONS = {
-        "links": ("Too many links", " links"),
-        "held-list": ("Hold-list match", "held: word"),
-        "blocklist": ("Blocklist match", "spam: blocklisted"),
-        "banned": ("Banned commenter", "spam: banned"),
-        "honeypot": ("Honeypot", "spam: honeypot"),
-        "fast": ("Sent too fast", "spam: form sent"),
-        "reported": ("Reported by readers", "reported by"),
-        "triage": ("Triage model", ": triage"),
-    }
 
     def lookups(self, request, model_admin):
-        return [(key, label) for key, (label, _) in self.REASONS.items()]
+        return reasons.reply_choices()
 
     def queryset(self, request, queryset):
-        if self.value() in self.REASONS:
-            return queryset.filter(reasons__icontains=self.REASONS[self.value()][1])
+        if self.value() in Rule.values:
+            return queryset.with_reason(self.value())
         return queryset
 
 
 class RejectForm(forms.Form):
     """A rejection's reason: one of the codes in comments/reasons.py, and an optional note."""
 
-    reason = forms.ChoiceField(label=_("reason"), choices=[("", "—"), *Decision.choices])
+    reason = forms.ChoiceField(label=_("Reason"), choices=[("", "—"), *Decision.choices])
     note = forms.CharField(label=_("note"), required=False, max_length=300, widget=forms.TextInput(attrs={"size": 60}))
 
 
@@ -298,7 +288,7 @@ class CommentAdmin(FilterLookupsOnly, PersonalDataActions, ModeratorsMayView, ad
         form = RejectForm(request.POST if "apply" in request.POST else None)
         if form.is_valid():
             rejected = decisions.reject_many(
-                queryset, by=request.user, reason_code=form.cleaned_data["reason"], note=form.cleaned_data["note"]
+                queryset, by=request.user, code=form.cleaned_data["reason"], note=form.cleaned_data["note"]
             )
             self._report(request, rejected, "rejected")
             return None
@@ -325,7 +315,7 @@ class CommentAdmin(FilterLookupsOnly, PersonalDataActions, ModeratorsMayView, ad
                 defaults={"created_by": request.user, "note": "banned from the moderation queue"},
             )
         spammed = Comment.objects.filter(email_digest__in=digests, status=Status.PENDING).mark_spam(
-            by=request.user, reason="banned commenter"
+            by=request.user, reason="banned commenter", code=Rule.BANNED
         )
         self.message_user(
             request, f"{len(digests)} commenter(s) banned; {spammed} pending repl(ies) marked as spam.",
@@ -350,7 +340,7 @@ class CommentAdmin(FilterLookupsOnly, PersonalDataActions, ModeratorsMayView, ad
                         self.message_user(request, _("Choose a reason to reject this reply."), messages.ERROR)
                         return HttpResponseRedirect(request.path)
                     obj.reject(
-                        by=request.user, reason_code=form.cleaned_data["reason"],
+                        by=request.user, code=form.cleaned_data["reason"],
                         reason=decisions.rejection_reason(form.cleaned_data["reason"], form.cleaned_data["note"]),
                     )
                     decisions.notify_rejections([obj.pk], by=request.user)

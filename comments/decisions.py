@@ -15,12 +15,12 @@ undone by then (comments/notices.py writes it). Spam is never notified.
 
 from datetime import timedelta
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _, gettext_lazy
 
 from . import tasks
+from .conf import comment_settings
 from .models import Appeal, Comment, ModerationEvent, Status
 from .reasons import Decision
 
@@ -79,7 +79,7 @@ def clean_reason(code, note=""):
     return code, note
 
 
-def decide(reply_id, action, *, by, reason_code="", note="", expected=None):
+def decide(reply_id, action, *, by, code="", note="", expected=None):
     """Approve, reject (with a Decision code) or mark spam one reply; returns its new event.
 
     `expected` is the status the moderator saw; if someone else changed it since,
@@ -89,10 +89,10 @@ def decide(reply_id, action, *, by, reason_code="", note="", expected=None):
     status = ACTIONS[action]
     reason = ""
     if status == Status.REJECTED:
-        reason_code, note = clean_reason(reason_code, note)
-        reason = rejection_reason(reason_code, note)
+        code, note = clean_reason(code, note)
+        reason = rejection_reason(code, note)
     else:
-        reason_code = ""
+        code = ""
     with transaction.atomic():
         reply = Comment.objects.select_for_update().get(pk=reply_id)
         if expected and reply.status != expected:
@@ -102,7 +102,7 @@ def decide(reply_id, action, *, by, reason_code="", note="", expected=None):
         appeal = Appeal.objects.filter(comment=reply, decided_at=None).first()
         if appeal and status != Status.SPAM:
             reason = "; ".join(filter(None, [reason, "final decision on appeal"]))
-        reply.moderate(status, by=by, reason=reason, reason_code=reason_code)
+        reply.moderate(status, by=by, reason=reason, code=code)
         event = reply.events.filter(actor=by).order_by("-created_at", "-pk").first()
         if appeal:
             Appeal.objects.filter(pk=appeal.pk).update(decided_at=event.created_at)
@@ -112,7 +112,7 @@ def decide(reply_id, action, *, by, reason_code="", note="", expected=None):
 
 
 def undo_window():
-    return timedelta(seconds=settings.COMMENTS_UNDO_SECONDS)
+    return timedelta(seconds=comment_settings.UNDO_SECONDS)
 
 
 def undoable(by):
@@ -136,7 +136,7 @@ def undo(*, by, reply_id=None):
     decision = decisions.first()
     if decision is None:
         raise NothingToUndo(_("Nothing to undo: decisions can be undone for %(s)d seconds.")
-                            % {"s": settings.COMMENTS_UNDO_SECONDS})
+                            % {"s": comment_settings.UNDO_SECONDS})
     with transaction.atomic():
         reply = Comment.objects.select_for_update().get(pk=decision.comment_id)
         if reply.status != decision.to_status:
@@ -177,13 +177,13 @@ def notify_rejections(ids, *, by):
             queue_notice(event)
 
 
-def reject_many(queryset, *, by, reason_code, note=""):
+def reject_many(queryset, *, by, code, note=""):
     """Reject these replies with one reason (the admin's bulk action); returns how many changed."""
-    reason_code, note = clean_reason(reason_code, note)
+    code, note = clean_reason(code, note)
     ids = list(queryset.values_list("pk", flat=True))
     with transaction.atomic():
         changed = Comment.objects.filter(pk__in=ids).reject(
-            by=by, reason=rejection_reason(reason_code, note), reason_code=reason_code
+            by=by, reason=rejection_reason(code, note), code=code
         )
         notify_rejections(ids, by=by)
     return changed

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from background.mail import send_once
 
+from .conf import comment_settings
 from .models import Appeal, Comment, ModerationEvent, Status
 from .notifications import _excerpt, absolute, link_with_token
 from .reasons import Decision, Rule
@@ -33,7 +34,7 @@ def appeal_token(reply):
 
 def appealable_reply(token):
     """The rejected reply an appeal link names; raises signing.SignatureExpired, BadSignature or CannotAppeal."""
-    pk = _appeal_signer.unsign(token, max_age=settings.COMMENTS_APPEAL_MAX_AGE)
+    pk = _appeal_signer.unsign(token, max_age=comment_settings.APPEAL_MAX_AGE)
     reply = Comment.objects.select_related("article").filter(pk=pk).first()
     if reply is None:
         raise signing.BadSignature("the reply is gone")
@@ -51,8 +52,9 @@ def appeal(reply, note):
         Appeal.objects.create(comment=reply, note=note)
         line = f"appealed: {note}"
         reply.reasons = "\n".join([*reply.reason_list, line])[:5000]
-        Comment.objects.filter(pk=reply.pk).update(reasons=reply.reasons)
-        reply.moderate(Status.PENDING, reason=line[:500], reason_code=Rule.APPEALED)
+        reply.reason_codes = [*reply.reason_codes, Rule.APPEALED]
+        Comment.objects.filter(pk=reply.pk).update(reasons=reply.reasons, reason_codes=reply.reason_codes)
+        reply.moderate(Status.PENDING, reason=line[:500], code=Rule.APPEALED)
 
 
 def decision_notice(event_id):
@@ -60,7 +62,7 @@ def decision_notice(event_id):
     event = ModerationEvent.objects.select_related("comment__article").filter(pk=event_id).first()
     reply = event and event.comment
     if (
-        reply is None or not reply.email or not settings.COMMENTS_DECISION_NOTICES
+        reply is None or not reply.email or not comment_settings.DECISION_NOTICES
         or reply.status != event.to_status or event.to_status == Status.SPAM
         or ModerationEvent.objects.filter(undoes=event).exists()
     ):
@@ -77,7 +79,7 @@ def decision_notice(event_id):
         "final": final,
         "reports": reply.flags.count(),
         "appeal_url": None if final else link_with_token("appeal", appeal_token(reply)),
-        "appeal_days": max(1, settings.COMMENTS_APPEAL_MAX_AGE // 86400),
+        "appeal_days": max(1, comment_settings.APPEAL_MAX_AGE // 86400),
     }
     body = render_to_string("comments/email/decision.txt", context)
     subject = " ".join((

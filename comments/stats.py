@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _, gettext_lazy
 
 from background.mail import send_once
 
+from .conf import comment_settings
 from .models import Appeal, Comment, ModerationEvent, Status
 from .notifications import absolute, moderator_emails
 
@@ -175,7 +176,7 @@ def chart(series, *, width=600, height=120):
 def check_queue_age(now=None):
     """One alert per fall-behind: sent when the oldest pending reply passes the limit, again only
     after the queue has caught up and fallen behind anew. Returns whether an alert went."""
-    limit = settings.COMMENTS_QUEUE_ALERT_MINUTES
+    limit = comment_settings.QUEUE_ALERT_MINUTES
     now = now or timezone.now()
     oldest = Comment.objects.in_queue().order_by("created_at").only("pk", "created_at").first()
     behind = bool(limit) and oldest is not None and now - oldest.created_at > timedelta(minutes=limit)

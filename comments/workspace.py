@@ -13,10 +13,9 @@ from functools import wraps
 from urllib.parse import urlsplit
 
 from django import forms
-from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models import Count, Exists, F, OuterRef
 from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -29,8 +28,9 @@ from articles.models import Article
 
 from . import commenters, decisions, stats
 from .admin import MODERATE_PERMISSION, RejectForm
+from .conf import comment_settings
 from .models import Appeal, Comment, Commenter, Flag, Status
-from .reasons import Decision, Rule
+from .reasons import Decision, reply_choices
 
 PER_PAGE = 25
 COUNT_UP_TO = 1000  # "1,000+": counting a long queue exactly costs more than the page
@@ -40,33 +40,6 @@ SORTS = {
     "triage": (gettext_lazy("Triage score (likeliest spam first)"), None),
     "reports": (gettext_lazy("Most reported"), None),
 }
-# What each rule writes in Comment.reasons, until the reasons are stored as codes (issue 13).
-REASON_TEXT = {
-    Rule.NO_FORM_STAMP: ["no proof of when the form"],
-    Rule.FLOOD_ELSEWHERE: ["another reply from this commenter"],
-    Rule.DUPLICATE_ELSEWHERE: ["the same text as another"],
-    Rule.HOLD_LISTED: ["held: word", "held: link to", "held: ip", "held: commenter"],
-    Rule.TOO_MANY_LINKS: [" links"],
-    Rule.TRIAGE_HOLD: ["held: triage"],
-    Rule.TRIAGE_SPAM: ["spam: triage"],
-    Rule.REPORTED: ["reported by"],
-    Rule.APPEALED: ["appealed:"],
-    Rule.HONEYPOT: ["honeypot"],
-    Rule.TOO_FAST: ["spam: form sent"],
-    Rule.BANNED: ["spam: banned"],
-    Rule.BLOCKLISTED: ["spam: blocklisted"],
-}
-
-
-def reason_code(line):
-    """The Rule code a stored reason line comes from, or ""."""
-    low = line.lower()
-    for code, fragments in REASON_TEXT.items():
-        if any(f in low for f in fragments):
-            return code
-    return ""
-
-
 def moderator_view(view):
     """The admin's login and staff check, then the moderation permission."""
 
@@ -107,7 +80,7 @@ def context(request, **extra):
 class QueueFilters(forms.Form):
     article = forms.CharField(required=False, max_length=200, label=gettext_lazy("Article (slug)"))
     reason = forms.ChoiceField(required=False, label=gettext_lazy("Reason"),
-                               choices=[("", gettext_lazy("Any reason")), *Rule.choices])
+                               choices=lambda: [("", gettext_lazy("Any reason")), *reply_choices()])
     reported = forms.BooleanField(required=False, label=gettext_lazy("Reported"))
     appealed = forms.BooleanField(required=False, label=gettext_lazy("Appealed"))
     commenter = forms.RegexField(required=False, regex=r"^[0-9a-f]{16}$", label=gettext_lazy("Commenter id"))
@@ -125,10 +98,7 @@ def filtered_queue(data):
     if f["article"]:
         queue = queue.filter(article__slug=f["article"])
     if f["reason"]:
-        fragments = Q()
-        for fragment in REASON_TEXT.get(f["reason"], [f"\x00{f['reason']}"]):
-            fragments |= Q(reasons__icontains=fragment)
-        queue = queue.filter(fragments)
+        queue = queue.with_reason(f["reason"])
     if f["reported"]:
         queue = queue.filter(Exists(Flag.objects.filter(comment=OuterRef("pk"))))
     if f["appealed"]:
@@ -165,7 +135,7 @@ def cards(replies, now=None):
         reply.report_count = len(reports.get(reply.pk, []))
         reply.appeal_note = appeals.get(reply.pk)
         reply.waiting = decisions.format_duration((now - reply.created_at).total_seconds())
-        reply.badges = [{"code": reason_code(line), "text": line} for line in reply.reason_list]
+        reply.badges = [{"code": code, "text": text} for code, text in reply.coded_reasons]
         reply.website_domain = (urlsplit(reply.website).hostname or "") if reply.website else ""
     return replies
 
@@ -196,7 +166,7 @@ def queue(request):
         here=here,
         reject_form=RejectForm(),
         decisions=[(code, str(label)) for code, label in Decision.choices],  # translated once, not per card
-        undo_seconds=settings.COMMENTS_UNDO_SECONDS,
+        undo_seconds=comment_settings.UNDO_SECONDS,
         articles=Article.objects.order_by("-pk").values_list("slug", "title")[:100],
     ))
 
@@ -207,7 +177,7 @@ def decision_response(request, ok, message, *, reply=None, status=200, undo=Fals
         if reply is not None:
             data.update(id=reply.pk, status=reply.status, status_label=str(Status(reply.status).label))
         if undo:
-            data["undo_seconds"] = settings.COMMENTS_UNDO_SECONDS
+            data["undo_seconds"] = comment_settings.UNDO_SECONDS
         return JsonResponse(data, status=status)
     messages.add_message(request, messages.SUCCESS if ok else messages.ERROR, message)
     return back(request)
@@ -226,7 +196,7 @@ def decide(request, pk):
         return decision_response(request, False, _("Unknown status."), status=400)
     try:
         decisions.decide(
-            pk, action, by=request.user, reason_code=request.POST.get("reason", ""),
+            pk, action, by=request.user, code=request.POST.get("reason", ""),
             note=request.POST.get("note", ""), expected=expected,
         )
     except Comment.DoesNotExist:

@@ -30,6 +30,7 @@ def queue(make_comment, article, make_article):
             status=Status.PENDING, body=f"Reply {i:02d}: " + "a considered thought, " * (3 + i % 5),
             email=f"reader{i}@example.org", name=f"Reader {i}", parent=parent if i % 4 == 0 else None,
             article=other if i % 3 == 0 else article, reasons="held: 3 links" if i % 5 == 0 else "",
+            reason_codes=["too_many_links"] if i % 5 == 0 else [],
         )
         Comment.objects.filter(pk=reply.pk).update(created_at=start + timedelta(minutes=i))
         replies.append(reply)

@@ -38,7 +38,7 @@ def test_cards_show_full_text_parent_masked_email_domain_reasons_reports_history
     long_text = "word " * 60 + "&lt;quoted&gt; end"
     reply = make_comment(
         status=Status.PENDING, parent=parent, email="jane.secret@example.com", body=long_text + " > tail",
-        website="https://blog.example.net/about", reasons="held: 3 links",
+        website="https://blog.example.net/about", reasons="held: 3 links", reason_codes=["too_many_links"],
     )
     reply.created_at = timezone.now() - timedelta(hours=3, minutes=12)
     Comment.objects.filter(pk=reply.pk).update(created_at=reply.created_at)
@@ -57,7 +57,7 @@ def test_cards_show_full_text_parent_masked_email_domain_reasons_reports_history
 
 def test_filters_and_sorting_live_in_the_url(moderator_client, make_comment, make_article):
     other = make_article(title="Other story")
-    old = make_comment(status=Status.PENDING, body="Old one", reasons="held: 3 links")
+    old = make_comment(status=Status.PENDING, body="Old one", reasons="held: 3 links", reason_codes=["too_many_links"])
     new = make_comment(status=Status.PENDING, body="New one", article=other)
     Comment.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(hours=1))
     html = moderator_client.get(QUEUE).content.decode()
@@ -203,7 +203,7 @@ def test_ban_can_remove_published_replies(moderator_client, make_comment):
 def test_rejection_notice_and_one_appeal(moderator, make_comment, client, mailoutbox, committed):
     reply = make_comment(status=Status.PENDING, email="author@example.org", body="My considered view.")
     with committed():
-        decisions.decide(reply.pk, "reject", by=moderator, reason_code="off_topic", note="about another story")
+        decisions.decide(reply.pk, "reject", by=moderator, code="off_topic", note="about another story")
     (notice,) = mailoutbox
     assert notice.to == ["author@example.org"]
     assert "Off topic" in notice.body and "about another story" in notice.body
@@ -217,7 +217,7 @@ def test_rejection_notice_and_one_appeal(moderator, make_comment, client, mailou
     assert reply.events.last().reason_code == "appealed"
     assert client.post(path, {"note": "again"}).status_code == 409  # one appeal per reply
     with committed():
-        decisions.decide(reply.pk, "reject", by=moderator, reason_code="off_topic", expected="pending")
+        decisions.decide(reply.pk, "reject", by=moderator, code="off_topic", expected="pending")
     assert len(mailoutbox) == 2 and "final" in mailoutbox[1].body and "/comments/appeal/" not in mailoutbox[1].body
     assert Appeal.objects.get(comment=reply).decided_at is not None
 
@@ -226,12 +226,12 @@ def test_no_notice_for_spam_or_when_switched_off_or_undone(moderator, make_comme
     with committed():
         decisions.decide(make_comment(status=Status.PENDING).pk, "spam", by=moderator)
     reply = make_comment(status=Status.PENDING)
-    event = decisions.decide(reply.pk, "reject", by=moderator, reason_code="hate")
+    event = decisions.decide(reply.pk, "reject", by=moderator, code="hate")
     decisions.undo(by=moderator)
     assert notices.decision_notice(event.pk) is False  # the worker came after the undo
     settings.COMMENTS_DECISION_NOTICES = False
     with committed():
-        decisions.decide(make_comment(status=Status.PENDING).pk, "reject", by=moderator, reason_code="hate")
+        decisions.decide(make_comment(status=Status.PENDING).pk, "reject", by=moderator, code="hate")
     assert mailoutbox == []
 
 
@@ -293,7 +293,7 @@ def test_notice_says_readers_reported_it_but_not_who(moderator, make_comment, ma
     reply.report(reporter="r1", reason="abusive", note="by someone")
     reply.report(reporter="r2", reason="abusive")
     with committed():
-        decisions.decide(reply.pk, "reject", by=moderator, reason_code="incivility")
+        decisions.decide(reply.pk, "reject", by=moderator, code="incivility")
     assert "2 readers reported this reply to us." in mailoutbox[0].body and "r1" not in mailoutbox[0].body
 
 
