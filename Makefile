@@ -3,7 +3,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 
 .PHONY: run test install install-dev serve browser-deps messages bench bench-tools bench-queries bench-page bench-post \
-	bench-sanitize bench-admin bench-explain bench-import bench-triage bench-markup
+	bench-sanitize bench-admin bench-explain bench-import bench-triage bench-markup bench-workspace
 
 $(VENV)/.runtime: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -86,6 +86,9 @@ bench-sanitize: install
 
 bench-admin: install
 	$(PY) bench/admin.py
+
+bench-workspace: install
+	$(PY) bench/workspace.py
 
 bench-explain: install
 	$(PY) bench/explain.py

@@ -7,6 +7,7 @@ from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db.models import Count, Exists, F, OuterRef
+from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
@@ -16,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from newsroom.admin_lookups import FilterLookupsOnly
 
-from . import privacy, reasons
+from . import decisions, privacy, reasons
 from .admin_privacy import EMAIL_PERMISSION, PersonalDataActions
 from .models import Comment, Flag, ListEntry, ModerationEvent, ModerationQueue, Status
 from .page_cache import pages_changed_on_commit
@@ -110,7 +111,9 @@ class ReasonFilter(admin.SimpleListFilter):
 
 
 class RejectForm(forms.Form):
-    reason = forms.ChoiceField(label=_("Reason"), choices=Decision.choices)
+    """A rejection's reason: one of the codes in comments/reasons.py, and an optional note."""
+
+    reason = forms.ChoiceField(label=_("Reason"), choices=[("", "—"), *Decision.choices])
     note = forms.CharField(
         label=_("Note"), required=False, max_length=300, widget=forms.TextInput(attrs={"size": 60})
     )
@@ -290,11 +293,9 @@ class CommentAdmin(FilterLookupsOnly, PersonalDataActions, ModeratorsMayView, ad
     def reject(self, request, queryset):
         form = RejectForm(request.POST if "apply" in request.POST else None)
         if form.is_valid():
-            code = form.cleaned_data["reason"]
-            reason = "rejected: " + code
-            if form.cleaned_data["note"]:
-                reason += " — " + form.cleaned_data["note"]
-            n = queryset.reject(by=request.user, reason=reason, code=code)
+            n = decisions.reject_many(
+                queryset, by=request.user, code=form.cleaned_data["reason"], note=form.cleaned_data["note"]
+            )
             self._report(request, ngettext("%(n)d reply rejected.", "%(n)d replies rejected.", n) % {"n": n})
             return None
         context = {
@@ -341,10 +342,26 @@ class CommentAdmin(FilterLookupsOnly, PersonalDataActions, ModeratorsMayView, ad
         Status.SPAM: _("Reply marked spam."),
     }
 
+    def render_change_form(self, request, context, *args, **kwargs):
+        context["reject_form"] = RejectForm(prefix="reject")
+        return super().render_change_form(request, context, *args, **kwargs)
+
     def response_change(self, request, obj):
         for button, status in self.MODERATE_BUTTONS.items():
             if button in request.POST and can_moderate(request):
-                obj.moderate(status, by=request.user)
+                if status == Status.REJECTED:
+                    form = RejectForm(request.POST, prefix="reject")
+                    if not form.is_valid():
+                        # The edit is saved; the rejection waits for its reason.
+                        self.message_user(request, _("Choose a reason to reject this reply."), messages.ERROR)
+                        return HttpResponseRedirect(request.path)
+                    obj.reject(
+                        by=request.user, code=form.cleaned_data["reason"],
+                        reason=decisions.rejection_reason(form.cleaned_data["reason"], form.cleaned_data["note"]),
+                    )
+                    decisions.notify_rejections([obj.pk], by=request.user)
+                else:
+                    obj.moderate(status, by=request.user)
                 self.message_user(request, self.STATUS_MESSAGES[status], messages.SUCCESS)
                 return super().response_post_save_change(request, obj)
         return super().response_change(request, obj)
@@ -429,6 +446,7 @@ class ModerationEventAdmin(FilterLookupsOnly, ModeratorsMayView, admin.ModelAdmi
     list_display = ["created_at", "comment", "from_status", "to_status", "actor", "reason_code", "reason"]
     list_filter = ["to_status", "reason_code"]
     list_select_related = ["comment__article", "actor"]
+    exclude = ["commenter"]  # a commenter's digest: never on a page
 
     def has_add_permission(self, request):
         return False

@@ -26,6 +26,8 @@ from rest_framework.settings import api_settings
 from articles.api import published_articles
 from newsroom.api import REPLY_ID, RETRY_AFTER, SLUG, DetailSerializer, errors
 
+from . import decisions
+from .api_moderation import CONFLICT, RejectSerializer, ReportSerializer
 from .http import remember_own_reply, reporter_key
 from .intake import Sender
 from .models import Comment, Status
@@ -258,8 +260,50 @@ def _verb(summary, to_status):
         examples=[OpenApiExample("A reply in the queue", value=_QUEUE_REPLY, response_only=True, status_codes=["200"])],
     ),
     approve=_verb("Approve a reply", Status.APPROVED),
-    reject=_verb("Reject a reply", Status.REJECTED),
+    reject=extend_schema(
+        summary="Reject a reply",
+        description="Moves the reply to `rejected` with a reason code from `comments/reasons.py` (`Decision`) and "
+        "an optional note, and records a moderation event with you as the actor; its author gets a decision "
+        "notice (COMMENTS_DECISION_NOTICES). Without a valid `reason`: 400 naming the allowed codes. Already "
+        "rejected: nothing changes and no event is written.",
+        request=RejectSerializer,
+        parameters=[REPLY_ID],
+        responses={
+            200: OpenApiResponse(QueueReplySerializer, "The reply, updated."),
+            **errors(400, 401, 404, e403="Signed in without the “Can moderate replies” permission."),
+        },
+        examples=[
+            OpenApiExample("Off topic", value={"reason": "off_topic", "note": "About another story."},
+                           request_only=True),
+            OpenApiExample("Updated", value={**_QUEUE_REPLY, "status": "rejected"}, response_only=True),
+        ],
+    ),
     spam=_verb("Mark a reply as spam", Status.SPAM),
+    undo=extend_schema(
+        summary="Undo your last decision on a reply",
+        description="Within COMMENTS_UNDO_SECONDS of your decision, puts the reply back where it was; the undo is "
+        "a moderation event of its own. 409 when there is nothing of yours to undo, or someone else has "
+        "decided since.",
+        request=None,
+        parameters=[REPLY_ID],
+        responses={
+            200: OpenApiResponse(QueueReplySerializer, "The reply, back where it was."),
+            409: CONFLICT,
+            **errors(401, 404, e403="Signed in without the “Can moderate replies” permission."),
+        },
+        examples=[OpenApiExample("Back in the queue", value=_QUEUE_REPLY, response_only=True)],
+    ),
+    reports=extend_schema(
+        summary="Readers' reports of a reply",
+        description="Every reader's report on the reply, oldest first: reason, note, when. Not who.",
+        parameters=[REPLY_ID],
+        responses={200: ReportSerializer(many=True), **errors(401, 404, e403="Signed in without the “Can moderate "
+                                                                              "replies” permission.")},
+        examples=[OpenApiExample("Two reports", response_only=True, value=[
+            {"reason": "abusive", "note": "Insults another reader.", "created_at": "2026-11-24T21:00:00Z"},
+            {"reason": "spam", "note": "", "created_at": "2026-11-24T21:05:00Z"},
+        ])],
+    ),
     bulk=extend_schema(
         summary="Moderate many replies",
         description="Approve, reject or mark as spam up to 500 replies at once, in one transaction, with one "
@@ -334,9 +378,32 @@ class ModerationViewSet(viewsets.GenericViewSet):
     def approve(self, request, pk):
         return self.moderated("approve")
 
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], serializer_class=RejectSerializer)
     def reject(self, request, pk):
-        return self.moderated("reject")
+        reply = self.get_object()
+        serializer = RejectSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        decisions.decide(
+            reply.pk, "reject", by=request.user, code=serializer.validated_data["reason"],
+            note=serializer.validated_data["note"],
+        )
+        reply.refresh_from_db(fields=["status"])
+        return Response(self.queue_data(reply))
+
+    @action(detail=True, methods=["post"])
+    def undo(self, request, pk):
+        reply = self.get_object()
+        try:
+            decisions.undo(by=request.user, reply_id=reply.pk)
+        except decisions.DecisionError as error:
+            return Response({"detail": str(error)}, status=status.HTTP_409_CONFLICT)
+        reply.refresh_from_db(fields=["status"])
+        return Response(self.queue_data(reply))
+
+    @action(detail=True, methods=["get"], serializer_class=ReportSerializer, pagination_class=None)
+    def reports(self, request, pk):
+        reply = self.get_object()
+        return Response(ReportSerializer(reply.flags.order_by("created_at"), many=True).data)
 
     @action(detail=True, methods=["post"])
     def spam(self, request, pk):
@@ -346,7 +413,10 @@ class ModerationViewSet(viewsets.GenericViewSet):
     def bulk(self, request):
         serializer = BulkModerationSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        replies = Comment.objects.filter(pk__in=serializer.validated_data["ids"])
-        verb = BulkModerationSerializer.ACTIONS[serializer.validated_data["action"]]
-        updated = getattr(replies, verb)(by=request.user)
+        data = serializer.validated_data
+        replies = Comment.objects.filter(pk__in=data["ids"])
+        if data["action"] == "reject":
+            updated = decisions.reject_many(replies, by=request.user, code=data["reason"], note=data["note"])
+        else:
+            updated = getattr(replies, BulkModerationSerializer.ACTIONS[data["action"]])(by=request.user)
         return Response({"updated": updated})

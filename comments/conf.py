@@ -49,6 +49,12 @@ DEFAULTS = {
     "UNSUBSCRIBE_MAX_AGE": 90 * 24 * 60 * 60,
     # Seconds a rendered page of replies is kept; any change to them replaces it at once.
     "REPLIES_CACHE_SECONDS": 24 * 60 * 60,
+    # The moderators' workspace: how long a decision can be undone; decision notices to rejected
+    # replies' authors, with a link to appeal once that works this long; the queue-age alert.
+    "UNDO_SECONDS": 30,
+    "DECISION_NOTICES": True,
+    "APPEAL_MAX_AGE": 14 * 24 * 60 * 60,
+    "QUEUE_ALERT_MINUTES": 60,
     # Replies in each Atom/RSS feed (comments/feeds.py).
     "FEED_ITEMS": 50,
     # Triage (comments/triage.py). Thresholds left empty (None) are the ones each training chooses.

@@ -143,7 +143,7 @@ class CommentQuerySet(models.QuerySet):
             ids = [pk for pk, _, _ in changing]
             notes = {}
             if by is not None:  # a moderator's decision: the triage model learns from it, and notes where it was wrong
-                for _, found in events.deciding.send(sender=Comment, status=status, ids=ids):
+                for _receiver, found in events.deciding.send(sender=Comment, status=status, ids=ids):
                     notes.update(found or {})
             now = timezone.now()  # taken under the lock, so events sort in the order they happened
             # A moderator's decision ends any wait for the commenter's email confirmation.
@@ -417,12 +417,24 @@ class ModerationEvent(models.Model):
     reason = models.CharField(_("reason"), max_length=500, blank=True)
     # Why, as a code (reasons.Rule or reasons.Decision); empty for a decision given without one.
     reason_code = models.CharField(_("reason code"), max_length=30, blank=True, choices=event_choices())
+    # A commenter's ban, suspension, lift or note (comments/commenters.py): their email digest, no reply.
+    commenter = models.CharField(max_length=64, blank=True, editable=False)
+    # An undo (comments/decisions.py) names the decision it reversed; each decision is undone once.
+    undoes = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="undone_by", editable=False
+    )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
     class Meta:
         ordering = ["created_at", "pk"]
         verbose_name = _("moderation event")
         verbose_name_plural = _("moderation events")
+        indexes = [
+            # Stats (comments/stats.py) read the trail by period; the drawer by commenter.
+            models.Index(fields=["created_at"], name="event_by_time"),
+            models.Index(fields=["comment", "created_at"], name="event_by_reply"),
+            models.Index(fields=["commenter", "created_at"], condition=~Q(commenter=""), name="event_by_commenter"),
+        ]
 
     def __str__(self):
         who = self.actor or "pipeline"
@@ -515,3 +527,4 @@ class ListEntry(models.Model):
 
 
 from .triage_model import TriageModel  # noqa: E402, F401  (its own module: comments/triage.py uses it)
+from .workspace_models import Appeal, Commenter, CommenterNote  # noqa: E402, F401  (the workspace's own tables)

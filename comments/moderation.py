@@ -31,7 +31,7 @@ from django.utils.translation import ngettext
 
 from . import privacy, triage
 from .conf import comment_settings
-from .models import Comment, ListEntry, Status, VerifiedEmail
+from .models import Comment, Commenter, ListEntry, Status, VerifiedEmail
 from .reasons import Rule
 from .sanitize import reply_urls, url_hosts
 from .validators import NO_SUCH_PARENT
@@ -150,6 +150,21 @@ def form_expired(sub):
         return Verdict(REFUSE, Rule.FORM_INVALID, "refused: form token invalid", reload)
     if value != str(sub.comment.article_id):
         return Verdict(REFUSE, Rule.FORM_INVALID, "refused: form token for another article", reload)
+
+
+def suspended_commenter(sub):
+    """A moderator suspended this commenter (comments/commenters.py): refused, saying until when."""
+    digest = sub.comment.email_digest
+    until = digest and Commenter.objects.suspended().filter(digest=digest).values_list(
+        "suspended_until", flat=True
+    ).first()
+    if until:
+        when = timezone.localtime(until).strftime("%d %B %Y, %H:%M %Z")
+        return Verdict(
+            REFUSE, Rule.SUSPENDED, "refused: suspended",
+            _("You cannot post replies until %(when)s: a moderator suspended your replies for a while.")
+            % {"when": when}, 403,
+        )
 
 
 def flood(sub):
@@ -313,6 +328,7 @@ RULES = [
     replies_closed,
     parent_not_approved,
     form_expired,
+    suspended_commenter,  # Rule.SUSPENDED
     flood,
     duplicate,
     honeypot,

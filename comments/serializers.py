@@ -9,7 +9,7 @@ from rest_framework import serializers
 from . import intake
 from .fields import WebsiteField as WebsiteModelField
 from .models import Comment, Flag, Status
-from .reasons import TRIAGE, Rule, reply_choices
+from .reasons import TRIAGE, Decision, Rule, reply_choices
 from .validators import NO_SUCH_PARENT, validate_website
 
 
@@ -172,6 +172,17 @@ class BulkModerationSerializer(serializers.Serializer):
     ids = serializers.ListField(
         child=serializers.IntegerField(min_value=1, max_value=2**63 - 1), min_length=1, max_length=500,
     )
+    reason = serializers.ChoiceField(
+        choices=Decision.choices, required=False, help_text="Required to reject: a code from comments/reasons.py.",
+    )
+    note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+
+    def validate(self, data):
+        if data["action"] == "reject" and not data.get("reason"):
+            raise serializers.ValidationError(
+                {"reason": [f"Give a reason to reject, one of: {', '.join(Decision.values)}."]}
+            )
+        return data
 
 
 class ReasonCodeField(serializers.ChoiceField):

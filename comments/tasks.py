@@ -9,7 +9,7 @@ from django_tasks import task
 
 from background.queue import enqueue_on_commit
 
-from . import events, notifications, personal_data, triage
+from . import events, notices, notifications, personal_data, stats, triage
 from .models import Comment
 
 
@@ -49,3 +49,14 @@ def retrain_triage_nightly():
     """Queue a retraining on every decision so far, once cold start is over."""
     result = triage.nightly()
     return result is not None
+
+
+@task()
+def decision_notice(event_id):
+    return notices.decision_notice(event_id)
+
+
+@task()
+def check_queue_age():
+    """Alert the moderators once when the queue falls behind (run_periodic, every minute)."""
+    return stats.check_queue_age()

@@ -13,4 +13,5 @@ urlpatterns = [
     # Tokens come in the query string (?token=), which the access log leaves out.
     path("comments/unsubscribe/", views.unsubscribe, name="unsubscribe"),
     path("comments/confirm/", views.confirm_email, name="confirm_email"),
+    path("comments/appeal/", views.appeal, name="appeal"),
 ]

@@ -1,18 +1,20 @@
+from django import forms
 from django.contrib import messages
 from django.core import signing
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.cache import patch_cache_control
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.debug import sensitive_post_parameters
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from articles.models import Article
 from background.queue import enqueue_on_commit
 from newsroom.cross_origin import csrf_token_for_sessions, session_involved
 
-from . import notifications, tasks
+from . import notices, notifications, tasks
 from .forms import CommentForm, ReportForm
 from .http import (
     HttpResponseSeeOther,
@@ -136,5 +138,36 @@ def confirm_email(request):
         if notifications.confirm(reply, own_ids=own_reply_ids(request)):
             enqueue_on_commit(tasks.send_moderation_digest)
         remember_proven_commenter(request, response, reply.email_digest)
+    patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+class AppealForm(forms.Form):
+    note = forms.CharField(
+        label=gettext_lazy("Why should we look again?"), max_length=1000, widget=forms.Textarea(attrs={"rows": 5}),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def appeal(request):
+    """The link in a decision notice: GET shows the reply and a note field, POST sends it back to the queue once."""
+    try:
+        reply = notices.appealable_reply(request.GET.get("token", ""))
+    except signing.SignatureExpired:
+        return _appeal_page(request, {"expired": True}, status=400)
+    except signing.BadSignature:
+        return _appeal_page(request, {"invalid": True}, status=400)
+    except notices.CannotAppeal as refusal:
+        return _appeal_page(request, {"refused": str(refusal)}, status=409)
+    form = AppealForm(request.POST if request.method == "POST" else None)
+    if form.is_valid():
+        notices.appeal(reply, form.cleaned_data["note"])
+        return _appeal_page(request, {"done": True})
+    status = 400 if form.is_bound else 200
+    return _appeal_page(request, {"reply": reply, "form": form}, status=status)
+
+
+def _appeal_page(request, context, status=200):
+    response = render(request, "comments/appeal.html", context, status=status)
     patch_cache_control(response, private=True, no_store=True)
     return response

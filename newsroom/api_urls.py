@@ -8,6 +8,7 @@ from rest_framework.routers import SimpleRouter
 
 from articles.api import ArticleViewSet
 from comments.api import ArticleReplyViewSet, ModerationViewSet, ReplyViewSet
+from comments.api_moderation import CommenterViewSet, StatsView
 
 app_name = "api"
 
@@ -16,6 +17,7 @@ router.register("articles", ArticleViewSet, basename="article")
 router.register(r"articles/(?P<slug>[^/]+)/comments", ArticleReplyViewSet, basename="article-comment")
 router.register("comments", ReplyViewSet, basename="comment")
 router.register("moderation/comments", ModerationViewSet, basename="moderation-comment")
+router.register("moderation/commenters", CommenterViewSet, basename="moderation-commenter")
 
 
 class DocsView(SpectacularSwaggerSplitView):
@@ -32,6 +34,7 @@ docs = csp_update({"img-src": ["data:"]})(
 
 urlpatterns = [
     *router.urls,
+    path("moderation/stats/", StatsView.as_view(), name="moderation-stats"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves its start-up script as a file, so the page runs under script-src 'self'.
     path("docs/", docs, name="docs"),

@@ -292,6 +292,11 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     # No validator badge: it would load an image from validator.swagger.io.
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
+    # Two `reason` fields with their own lists: readers' report reasons, moderators' rejection reasons.
+    "ENUM_NAME_OVERRIDES": {
+        "ReportReasonEnum": "comments.models.Flag.Reason",
+        "DecisionReasonEnum": "comments.reasons.Decision",
+    },
 }
 
 # --- Email -------------------------------------------------------------------
@@ -365,6 +370,7 @@ TASKS = {"default": {"BACKEND": _TASK_BACKENDS[_task_backend]}}
 # `manage.py run_periodic` (cron, every minute) queues each of these at most once per interval.
 BACKGROUND_PERIODIC_TASKS = {
     "comments.tasks.send_moderation_digest": env_int("COMMENTS_DIGEST_EVERY_SECONDS", 300),
+    "comments.tasks.check_queue_age": 60,
     "comments.tasks.purge_personal_data": 24 * 60 * 60,
     "comments.tasks.retrain_triage_nightly": 24 * 60 * 60,
     "background.tasks.prune": 24 * 60 * 60,
@@ -418,6 +424,14 @@ if env_set("COMMENTS_UNSUBSCRIBE_MAX_AGE"):
     COMMENTS_UNSUBSCRIBE_MAX_AGE = env_int("COMMENTS_UNSUBSCRIBE_MAX_AGE")
 if env_set("COMMENTS_REPLIES_CACHE_SECONDS"):
     COMMENTS_REPLIES_CACHE_SECONDS = env_int("COMMENTS_REPLIES_CACHE_SECONDS")
+if env_set("COMMENTS_UNDO_SECONDS"):
+    COMMENTS_UNDO_SECONDS = env_int("COMMENTS_UNDO_SECONDS")
+if env_set("COMMENTS_DECISION_NOTICES"):
+    COMMENTS_DECISION_NOTICES = env_bool("COMMENTS_DECISION_NOTICES")
+if env_set("COMMENTS_APPEAL_MAX_AGE"):
+    COMMENTS_APPEAL_MAX_AGE = env_int("COMMENTS_APPEAL_MAX_AGE")
+if env_set("COMMENTS_QUEUE_ALERT_MINUTES"):
+    COMMENTS_QUEUE_ALERT_MINUTES = env_int("COMMENTS_QUEUE_ALERT_MINUTES")
 if env_set("COMMENTS_FEED_ITEMS"):
     COMMENTS_FEED_ITEMS = env_int("COMMENTS_FEED_ITEMS")
 if env_set("COMMENTS_TRIAGE_MIN_DECISIONS"):

@@ -13,6 +13,8 @@ admin.site.index_title = _("Replies and articles")
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    # The moderators' workspace, inside the admin (its login, permissions and templates).
+    path("admin/moderate/", include("comments.workspace_urls")),
     path("admin/", admin.site.urls),
     # Browsers ask for /favicon.ico on pages that name no icon (the admin's). Lazy, as the
     # hashed static name is known only once collectstatic has run.

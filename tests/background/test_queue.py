@@ -155,11 +155,12 @@ def test_run_periodic_queues_each_job_once_per_interval(queue, db):
     assert queued == {
         "comments.tasks.send_moderation_digest", "comments.tasks.purge_personal_data", "background.tasks.prune",
         "webhooks.tasks.prune_deliveries", "comments.tasks.retrain_triage_nightly",
+        "comments.tasks.check_queue_age",
     }
     call_command("run_periodic", stdout=(again := io.StringIO()))
-    assert "nothing due" in again.getvalue() and DBTaskResult.objects.count() == 5
+    assert "nothing due" in again.getvalue() and DBTaskResult.objects.count() == 6
     call_command("run_periodic", "--all", stdout=io.StringIO())
-    assert DBTaskResult.objects.count() == 10
+    assert DBTaskResult.objects.count() == 12
     run_queue()
     assert set(DBTaskResult.objects.values_list("status", flat=True)) == {"SUCCESSFUL"}
 

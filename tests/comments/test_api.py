@@ -562,7 +562,8 @@ def test_a_reply_without_an_address_has_no_commenter(moderator_api, make_comment
 @pytest.mark.parametrize("verb,status", [("approve", "approved"), ("reject", "rejected"), ("spam", "spam")])
 def test_moderating_a_reply_returns_it_and_records_the_event(moderator_api, moderator, make_comment, verb, status):
     reply = make_comment(status=Status.PENDING)
-    response = moderator_api.post(f"/api/moderation/comments/{reply.pk}/{verb}/")
+    body = {"reason": "off_topic"}  # rejecting needs a reason code (issue 16); the others ignore it
+    response = moderator_api.post(f"/api/moderation/comments/{reply.pk}/{verb}/", body, format="json")
     assert response.status_code == 200
     assert response.json()["id"] == reply.pk and response.json()["status"] == status
     reply.refresh_from_db()
@@ -570,7 +571,7 @@ def test_moderating_a_reply_returns_it_and_records_the_event(moderator_api, mode
     event = ModerationEvent.objects.get(comment=reply)
     assert (event.actor, event.from_status, event.to_status) == (moderator, "pending", status)
     # Again: nothing changes, no second event.
-    assert moderator_api.post(f"/api/moderation/comments/{reply.pk}/{verb}/").status_code == 200
+    assert moderator_api.post(f"/api/moderation/comments/{reply.pk}/{verb}/", body, format="json").status_code == 200
     assert ModerationEvent.objects.filter(comment=reply).count() == 1
     assert_no_email(response)
 
