@@ -26,6 +26,7 @@ from functools import cached_property
 from django.core import signing
 from django.db import connection
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -153,18 +154,29 @@ def form_expired(sub):
 
 
 def suspended_commenter(sub):
-    """A moderator suspended this commenter (comments/commenters.py): refused, saying until when."""
+    """A moderator suspended this commenter (comments/commenters.py).
+
+    Refused, saying until when, only to a browser that proves the address is its own
+    (it posted with it, or confirmed it); from anywhere else the reply is held: telling
+    whoever types an address that it is suspended would reveal a moderator's decision
+    about someone else.
+    """
     digest = sub.comment.email_digest
     until = digest and Commenter.objects.suspended().filter(digest=digest).values_list(
         "suspended_until", flat=True
     ).first()
-    if until:
-        when = timezone.localtime(until).strftime("%d %B %Y, %H:%M %Z")
-        return Verdict(
-            REFUSE, Rule.SUSPENDED, "refused: suspended",
-            _("You cannot post replies until %(when)s: a moderator suspended your replies for a while.")
-            % {"when": when}, 403,
-        )
+    if not until:
+        return None
+    own = sub.proves(digest) or (
+        sub.own_ids and Comment.objects.filter(pk__in=sub.own_ids, email_digest=digest).exists()
+    )
+    if not own:
+        return Verdict(HOLD, Rule.SUSPENDED, "held: commenter suspended")
+    return Verdict(
+        REFUSE, Rule.SUSPENDED, "refused: suspended",
+        _("You cannot post replies until %(when)s: a moderator suspended your replies for a while.")
+        % {"when": date_format(timezone.localtime(until), "DATETIME_FORMAT")}, 403,
+    )
 
 
 def flood(sub):

@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -174,14 +175,23 @@ def test_drawer_shows_the_address_to_holders_of_the_reveal_permission(client, ma
 
 
 def test_suspension_refuses_new_replies_saying_until_when(moderator_client, make_comment, client, article):
-    from tests.conftest import reply_data
+    from tests.conftest import prove_own, reply_data
 
     reply = make_comment(email="jane.reader@example.com")
     url = reverse("moderate:commenter", args=[commenter_id(reply.email_digest)])
     moderator_client.post(url + "suspend/", {"length": "24h", "reason": "cooling off"})
     commenter = Commenter.objects.get(digest=reply.email_digest)
     assert commenter.is_suspended
-    response = client.post(f"/api/articles/{article.slug}/comments/", reply_data(), content_type="application/json")
+    api = f"/api/articles/{article.slug}/comments/"
+    # Whoever merely types the address learns nothing: the reply is held, answered as any other.
+    stranger = Client()
+    response = stranger.post(api, reply_data(body="From elsewhere."), content_type="application/json")
+    assert response.status_code == 201 and response.json()["status"] == "pending"
+    held = Comment.objects.latest("pk")
+    assert held.status == Status.PENDING and held.reason_codes == ["suspended"]
+    # The commenter's own browser is told until when.
+    prove_own(client, reply)
+    response = client.post(api, reply_data(body="From my own browser."), content_type="application/json")
     assert response.status_code == 403 and "until" in response.json()["detail"]
     moderator_client.post(url + "lift/")
     commenter.refresh_from_db()
