@@ -3,7 +3,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 
 .PHONY: run test install install-dev serve browser-deps bench bench-tools bench-queries bench-page bench-post \
-	bench-sanitize bench-admin bench-explain bench-import bench-triage bench-markup
+	bench-sanitize bench-admin bench-recommend bench-explain bench-import bench-triage bench-markup
 
 $(VENV)/.runtime: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -65,6 +65,9 @@ bench-queries: install
 
 bench-page: install bench-tools
 	$(PY) bench/page.py
+
+bench-recommend: install bench-tools
+	$(PY) bench/recommend.py
 
 bench-markup: install
 	$(PY) bench/markup.py

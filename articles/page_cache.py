@@ -36,7 +36,16 @@ from django.utils import timezone
 from django.utils.http import parse_etags
 
 from comments.http import OWN_REPLIES_COOKIE, session_involved
-from comments.threads import MAX_CACHED_PAGE, layout_key, parse_page, templates_fingerprint, version_key
+from comments.sorting import default_sort, parse_sort
+from comments.threads import (
+    MAX_CACHED_PAGE,
+    fresh_version,
+    layout_key,
+    parse_page,
+    recommended_key,
+    templates_fingerprint,
+    version_key,
+)
 
 from .cdn import surrogate_key
 
@@ -69,16 +78,17 @@ def accepted_encoding(request):
     return next((e for e in ("br", "gzip") if e in accepted), "identity")
 
 
-def _base_key(slug, page):
+def _base_key(slug, page, sort=None):
+    sort = sort or default_sort()
     # "v3": the entry's shape; bump it when that changes, as templates_fingerprint does for the markup.
     # The slug is hashed: whatever a URL carries, the key stays short enough for every cache backend.
     slug_hash = hashlib.blake2b(slug.encode(), digest_size=12).hexdigest()
-    return f"article-page:v3:{slug_hash}:{page}:{layout_key()}:{templates_fingerprint(*TEMPLATES)}"
+    return f"article-page:v3:{slug_hash}:{page}:{sort}:{layout_key()}:{templates_fingerprint(*TEMPLATES)}"
 
 
-def etag(slug, page, version, encoding):
-    """Strong: one per article version, page, layout, template set and encoding."""
-    fingerprint = f"{slug}:{version}:{page}:{layout_key()}:{templates_fingerprint(*TEMPLATES)}"
+def etag(slug, page, sort, version, encoding):
+    """Strong: one per article version, page, order, layout, template set and encoding."""
+    fingerprint = f"{slug}:{version}:{page}:{sort}:{layout_key()}:{templates_fingerprint(*TEMPLATES)}"
     return f'"{hashlib.blake2b(fingerprint.encode(), digest_size=12).hexdigest()}-{encoding}"'
 
 
@@ -111,18 +121,18 @@ def _fresh(entry, version):
     return entry is not None and entry[0] == version and timezone.now() < entry[1]
 
 
-def get(request, slug, page):
+def get(request, slug, page, sort):
     """The shared page for this request from the cache (a 304 if the reader has it), or None."""
     encoding = accepted_encoding(request)
-    base = _base_key(slug, page)
+    base = _base_key(slug, page, sort)
     conditional = "HTTP_IF_NONE_MATCH" in request.META
     key = f"{base}:meta" if conditional else f"{base}:{encoding}"
-    found = cache.get_many([key, version_key(slug)])
-    version = found.get(version_key(slug))
+    found = cache.get_many([key, version_key(slug), recommended_key(slug)])
+    version = fresh_version(slug, found.get(version_key(slug)), found.get(recommended_key(slug)))
     entry = found.get(key)
     if not _fresh(entry, version):
         return None
-    tag = etag(slug, page, version, encoding)
+    tag = etag(slug, page, sort, version, encoding)
     if conditional:
         if _matches(request, tag):
             # As Django's @condition views do (RFC 9110 15.4.5: no body, the 200's validators and caching headers).
@@ -133,7 +143,7 @@ def get(request, slug, page):
     return _headers(HttpResponse(entry[2]), slug, tag, encoding)
 
 
-def store(request, slug, page, article, version, content):
+def store(request, slug, page, sort, article, version, content):
     """Keep a rendered page, compressed once, under the version read before rendering it;
     returns the response for this request."""
     days = settings.COMMENTS_CLOSE_AFTER_DAYS
@@ -144,12 +154,12 @@ def store(request, slug, page, article, version, content):
         "gzip": gzip.compress(content, compresslevel=6, mtime=0),  # mtime 0: the same bytes every time
         "identity": content,
     }
-    base = _base_key(slug, page)
+    base = _base_key(slug, page, sort)
     entries = {f"{base}:{encoding}": (version, valid_until, body) for encoding, body in bodies.items()}
     entries[f"{base}:meta"] = (version, valid_until, None)
     cache.set_many(entries, timeout=settings.COMMENTS_REPLIES_CACHE_SECONDS)
     encoding = accepted_encoding(request)
-    return _headers(HttpResponse(bodies[encoding]), slug, etag(slug, page, version, encoding), encoding)
+    return _headers(HttpResponse(bodies[encoding]), slug, etag(slug, page, sort, version, encoding), encoding)
 
 
 ARTICLE_PATH = re.compile(r"/articles/(?P<slug>[-a-zA-Z0-9_]+)/")  # <slug:slug> in articles/urls.py
@@ -186,7 +196,8 @@ class SharedPageMiddleware:
         # The "article" route's own pattern (articles/urls.py), without resolving every URL.
         match = ARTICLE_PATH.fullmatch(request.path_info) if request.method == "GET" else None
         page = parse_page(request.GET.get("cpage")) if match else None
-        if page is None or not is_shared(request, page):
+        sort = parse_sort(request.GET.get("sort")) if match else None
+        if page is None or sort is None or not is_shared(request, page):
             return None
         request.get_host()  # refuses a Host outside ALLOWED_HOSTS, as CommonMiddleware would
-        return get(request, match["slug"], page)
+        return get(request, match["slug"], page, sort)

@@ -1,13 +1,16 @@
 import re
 
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
-from django.utils.html import format_html_join
+from django.utils.html import format_html, format_html_join
 
+from comments import recommend, staff
 from comments.forms import CommentForm
 from comments.http import own_reply_ids, session_involved
 from comments.models import Comment, Flag
+from comments.sorting import parse_sort, query
 from comments.threads import page_version, parse_page, place_reply_messages, replies_section
 
 from . import page_cache
@@ -20,26 +23,27 @@ def article_list(request):
 
 def article_detail(request, slug):
     page = parse_page(request.GET.get("cpage"))
-    if page is None:  # not a page number: the first page is the nearest real one
-        return redirect(_page_url(slug, 1))
+    sort = parse_sort(request.GET.get("sort"))
+    if page is None or sort is None:  # not a page number or an order: the nearest real page
+        return redirect(_page_url(slug, page or 1, sort))
     shared = page_cache.is_shared(request, page)
-    if shared and (response := page_cache.get(request, slug, page)):
+    if shared and (response := page_cache.get(request, slug, page, sort)):
         return response
     article = get_object_or_404(Article.objects.published(), slug=slug)
     if not shared:
-        return render_article(request, article, CommentForm(article=article), page=page)
+        return render_article(request, article, CommentForm(article=article), page=page, sort=sort)
     version = page_version(article.slug)
-    response = render_article(request, article, CommentForm(article=article), page=page, shared=True)
+    response = render_article(request, article, CommentForm(article=article), page=page, sort=sort, shared=True)
     if response.status_code != 200:
         return response
-    return page_cache.store(request, slug, page, article, version, response.content)
+    return page_cache.store(request, slug, page, sort, article, version, response.content)
 
 
-def _page_url(slug, page):
-    return reverse("article", args=[slug]) + (f"?cpage={page}" if page > 1 else "")
+def _page_url(slug, page, sort=None):
+    return reverse("article", args=[slug]) + query(sort or parse_sort(None), page)
 
 
-def render_article(request, article, form, *, page=1, status=200, shared=False):
+def render_article(request, article, form, *, page=1, sort=None, status=200, shared=False, staff_form=None):
     """The article page; the reply view re-renders it with a bound form and its errors.
 
     `page` picks the page of replies (a page past the last redirects there);
@@ -48,14 +52,20 @@ def render_article(request, article, form, *, page=1, status=200, shared=False):
     reader (articles.page_cache); any other is this reader's own.
     """
     own_ids = () if shared else own_reply_ids(request)
-    page_number, reply_count, replies_html = replies_section(article, own_ids, page)
+    sort = sort or parse_sort(None)
+    page_number, reply_count, replies_html = replies_section(article, own_ids, page, sort)
     if replies_html is None:
-        return redirect(_page_url(article.slug, page_number))
+        return redirect(_page_url(article.slug, page_number, sort))
     replies_html, page_messages = place_reply_messages(request, replies_html)
-    replying_to = _approved_reply(article, form.data.get("parent") if form.is_bound else request.GET.get("replytocom"))
-    if replying_to and not form.is_bound:
-        form.initial["parent"] = replying_to.pk
-    page_url = article.get_absolute_url() + (f"?cpage={page_number}" if page_number > 1 else "")
+    replies_html = recommend.with_csrf(replies_html, _csrf_input(request) if session_involved(request) else "")
+    if staff_form is None and not shared and staff.may_reply_as_staff(request.user):
+        staff_form = staff.StaffReplyForm(article=article)  # staff answer under their own name
+    bound = staff_form if staff_form is not None else form
+    replying_to = _approved_reply(article, bound.data.get("parent") if bound.is_bound else request.GET.get("replytocom"))
+    if replying_to and not bound.is_bound:
+        bound.initial["parent"] = replying_to.pk
+    page_query = query(sort, page_number)
+    page_url = article.get_absolute_url() + page_query
     context = {
         "article": article,
         "page_number": page_number,
@@ -66,6 +76,11 @@ def render_article(request, article, form, *, page=1, status=200, shared=False):
         "page_messages": page_messages,
         "page_url": page_url,
         "form": form,
+        "staff_form": staff_form,
+        "staff_name": staff.display_name(request.user) if staff_form is not None else "",
+        "staff_title": staff.staff_title(request.user) if staff_form is not None else "",
+        # The order and page the reader is on, so posting returns to them.
+        "page_query": page_query,
         "replying_to": replying_to,
         "accepts_replies": article.accepts_replies(),
         # Readers' forms carry a CSRF token only where a session is involved (newsroom.cross_origin).
@@ -79,6 +94,10 @@ def render_article(request, article, form, *, page=1, status=200, shared=False):
         # no shared cache may keep it and hand it to someone else.
         patch_cache_control(response, private=True, no_store=True)
     return response
+
+
+def _csrf_input(request):
+    return format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', get_token(request))
 
 
 def _approved_reply(article, pk):

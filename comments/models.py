@@ -112,7 +112,8 @@ class CommentQuerySet(models.QuerySet):
         """
         shown_ids, replies = set(), []
         public = self.only(
-            "article_id", "parent_id", "depth", "name", "website", "body_html", "status", "created_at"
+            "article_id", "parent_id", "depth", "name", "website", "body_html", "status", "created_at",
+            "staff_title", "picked_at", "recommend_count",
         )
         for reply in public.in_thread_order():
             if reply.parent_id is None or reply.parent_id in shown_ids:
@@ -255,6 +256,15 @@ class Comment(models.Model):
     # Triage (comments/triage.py): probability of spam by the model version that scored it; empty without a model.
     triage_score = models.FloatField(null=True, blank=True, editable=False)
     triage_version = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    # Newsroom voices (comments/staff.py, picks.py, recommend.py): the account that wrote a staff
+    # reply and the title shown with it; when an editor picked the reply; readers' recommendations.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="comments",
+        editable=False,
+    )
+    staff_title = models.CharField(max_length=60, blank=True, editable=False)
+    picked_at = models.DateTimeField(null=True, blank=True, editable=False)
+    recommend_count = models.PositiveIntegerField(default=0, editable=False)
 
     objects = CommentManager()
 
@@ -277,6 +287,10 @@ class Comment(models.Model):
             models.Index(
                 fields=["-triage_score"], condition=Q(status=Status.PENDING), name="comment_pending_by_score"
             ),
+            # The Editors' picks order: only picked rows.
+            models.Index(
+                fields=["article", "-picked_at"], condition=Q(picked_at__isnull=False), name="comment_picks"
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -287,6 +301,8 @@ class Comment(models.Model):
             ("moderate_comment", "Can moderate replies"),
             ("view_commenter_email", "Can view commenter email addresses"),
             ("erase_commenter_data", "Can erase or export a commenter's personal data"),
+            ("reply_as_staff", "Can reply as staff"),
+            ("pick_comment", "Can pick replies"),
         ]
 
     def __str__(self):
@@ -530,3 +546,4 @@ class ListEntry(models.Model):
 
 
 from .triage_model import TriageModel  # noqa: E402, F401  (its own module: comments/triage.py uses it)
+from .voices import Recommendation, StaffProfile  # noqa: E402, F401

@@ -40,6 +40,7 @@ class Rule(models.TextChoices):
     PRE_MODERATED = "pre_moderated", _("Article is pre-moderated")
     # Published at once.
     TRUSTED = "trusted", _("Trusted commenter")
+    STAFF_REPLY = "staff_reply", _("Staff reply")
 
 
 class Decision(models.TextChoices):

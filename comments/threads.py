@@ -31,6 +31,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from .models import Comment, Status
+from .sorting import Sort, default_sort, picks_page, query, ranked_page_number, recommended_page, sort_links
 
 
 class ThreadPage:
@@ -39,18 +40,28 @@ class ThreadPage:
     Four queries in all (counts, edges, replies), whatever the number of replies.
     """
 
-    def __init__(self, article, number=None, own_ids=()):
+    def __init__(self, article, number=None, own_ids=(), sort=None):
         comments = Comment.objects.for_article(article)
+        self.sort = sort or default_sort()
         counts = comments.public().aggregate(
-            replies=Count("pk"), threads=Count("pk", filter=Q(parent=None))
+            replies=Count("pk"), threads=Count("pk", filter=Q(parent=None)),
+            picks=Count("pk", filter=Q(picked_at__isnull=False)),
         )
         self.reply_count = counts["replies"]
-        self.newest_first = settings.COMMENTS_NEWEST_FIRST
-        self.paginator = Paginator(range(counts["threads"]), settings.COMMENTS_PER_PAGE)
+        self.newest_first = self.sort == Sort.NEWEST
+        per_page = settings.COMMENTS_PER_PAGE
+        self.paginator = Paginator(range(counts["picks" if self.sort == Sort.PICKS else "threads"]), per_page)
         self.page = self.paginator.get_page(number)
 
-        lower, upper = self._edges(top_level(comments))
         shown = comments.public_or_own(own_ids)
+        first = (self.page.number - 1) * per_page
+        if self.sort == Sort.PICKS:
+            self.replies = picks_page(comments, first, per_page)
+            return
+        if self.sort == Sort.RECOMMENDED:
+            self.replies = nest(recommended_page(comments, shown, first, per_page))
+            return
+        lower, upper = self._edges(top_level(comments))
         if lower is not None:
             shown = shown.filter(thread_path__gte=lower)
         if upper is not None:
@@ -86,24 +97,54 @@ class ThreadPage:
         return next((r for r in self.replies if r.pk == pk and r.status == Status.APPROVED), None)
 
     def page_links(self):
-        return self.paginator.get_elided_page_range(self.page.number, on_each_side=2, on_ends=1)
+        """(number, query string) of the page links; the query is None for an ellipsis."""
+        return [
+            (number, None if number == self.paginator.ELLIPSIS else query(self.sort, number))
+            for number in self.paginator.get_elided_page_range(self.page.number, on_each_side=2, on_ends=1)
+        ]
+
+    def previous_query(self):
+        return query(self.sort, self.page.previous_page_number())
+
+    def next_query(self):
+        return query(self.sort, self.page.next_page_number())
+
+    def sort_links(self):
+        return sort_links(self.sort)
+
+    @property
+    def sort_query(self):
+        return query(self.sort)
 
 
 def top_level(comments):
     return comments.approved().filter(parent=None)
 
 
-def page_number(comment):
-    """The page of its article's replies that shows `comment`."""
+def page_number(comment, sort=None):
+    """The page of its article's replies that shows `comment` (None: that order does not show it)."""
     per_page = settings.COMMENTS_PER_PAGE
+    sort = sort or default_sort()
+    if sort not in Sort.THREADED:
+        return ranked_page_number(comment, sort, per_page)
     roots = top_level(Comment.objects.for_article(comment.article_id))
-    if settings.COMMENTS_NEWEST_FIRST:
+    if sort == Sort.NEWEST:
         counts = roots.aggregate(
             threads=Count("pk"), newer=Count("pk", filter=Q(thread_path__gt=comment.thread_path))
         )
         return min(counts["newer"] // per_page + 1, max(1, ceil(counts["threads"] / per_page)))
     up_to_here = roots.filter(thread_path__lte=comment.thread_path).count()
     return max(1, ceil(up_to_here / per_page))
+
+
+def permalink(comment, sort=None):
+    """The reply on its page in this order, or in the default order when this one does not show it."""
+    sort = sort or default_sort()
+    page = page_number(comment, sort)
+    if page is None:
+        sort = default_sort()
+        page = page_number(comment, sort)
+    return f"{comment.article.get_absolute_url()}{query(sort, page)}#comment-{comment.pk}"
 
 
 def newest_threads_first(replies):
@@ -186,9 +227,39 @@ def templates_fingerprint(*names):
     return hashlib.blake2b(sources.encode(), digest_size=6).hexdigest()
 
 
+def recommended_key(slug):
+    return f"recommended-at:{version_key(slug)[len('pages-version:'):]}"
+
+
+def recommendations_changed(slug):
+    """Readers recommended a reply: the version is replaced by a later read (fresh_version)."""
+    cache.set(recommended_key(slug), time.time_ns(), timeout=None)
+
+
+def fresh_version(slug, version, recommended_at):
+    """`version`, or a new one when recommendations came since and it is old enough.
+
+    Debounced replacement (comments.recommend): at most one new version per
+    COMMENTS_RECOMMEND_REFRESH_SECONDS for recommendations, claimed by one reader.
+    """
+    if recommended_at is None or version is None or recommended_at <= version:
+        return version
+    now = time.time_ns()
+    if now - version < settings.COMMENTS_RECOMMEND_REFRESH_SECONDS * 1_000_000_000:
+        return version
+    if cache.add(f"recount:{recommended_key(slug)}:{version}", 1, timeout=60):
+        cache.set(version_key(slug), now, timeout=None)
+        return now
+    return cache.get(version_key(slug), version)
+
+
 def page_version(slug):
     """The current cache version of the article's pages."""
-    return _version(version_key(slug))
+    key = version_key(slug)
+    found = cache.get_many([key, recommended_key(slug)])
+    if key not in found:
+        return _version(key)
+    return fresh_version(slug, found[key], found.get(recommended_key(slug)))
 
 
 def site_version():
@@ -208,18 +279,16 @@ def layout_key():
     return f"{settings.COMMENTS_PER_PAGE}:{int(settings.COMMENTS_NEWEST_FIRST)}"
 
 
-def _section_key(article, page, accepts_replies):
+def _section_key(article, page, accepts_replies, sort):
     fingerprint = templates_fingerprint("comments/section.html", "comments/thread.html", "comments/pages.html")
-    return (f"replies:{article.pk}:{page_version(article.slug)}:{page}:{layout_key()}:"
+    return (f"replies:{article.pk}:{page_version(article.slug)}:{page}:{sort}:{layout_key()}:"
             f"{int(accepts_replies)}:{fingerprint}")
 
 
-def render_section(article, page, own_ids, accepts_replies):
+def render_section(article, page, own_ids, accepts_replies, sort=None):
     """(page number, reply count, html, number of pages) of one page of the article's replies."""
-    threads = ThreadPage(article, page, own_ids)
-    page_url = article.get_absolute_url()
-    if threads.page.number > 1:
-        page_url += f"?cpage={threads.page.number}"
+    threads = ThreadPage(article, page, own_ids, sort)
+    page_url = article.get_absolute_url() + query(threads.sort, threads.page.number)
     html = render_to_string(
         "comments/section.html",
         {
@@ -237,11 +306,11 @@ def parse_page(value):
     return int(value) if re.fullmatch(r"[1-9][0-9]{0,8}", value) else None
 
 
-def _page_count_key(article):
-    return f"replies-pages:{article.pk}:{page_version(article.slug)}:{layout_key()}"
+def _page_count_key(article, sort):
+    return f"replies-pages:{article.pk}:{page_version(article.slug)}:{sort}:{layout_key()}"
 
 
-def replies_section(article, own_ids, page):
+def replies_section(article, own_ids, page, sort=None):
     """The replies section for this reader: from the cache unless they have something unpublished here.
 
     Returns (page number, reply count, html); when `page` is past the last page the
@@ -252,17 +321,18 @@ def replies_section(article, own_ids, page):
     own_unpublished = own_ids and Comment.objects.for_article(article).filter(
         pk__in=own_ids, status__in=[Status.PENDING, Status.SPAM]
     ).exists()
+    sort = sort or default_sort()
     cacheable = not own_unpublished and page <= MAX_CACHED_PAGE
     if cacheable:
-        page_count = cache.get(_page_count_key(article))
+        page_count = cache.get(_page_count_key(article, sort))
         if page_count is not None and page > page_count:
             return page_count, None, None
-    key = _section_key(article, page, accepts_replies) if cacheable else None
+    key = _section_key(article, page, accepts_replies, sort) if cacheable else None
     section = cache.get(key) if key else None
     if section is None:
-        section = render_section(article, page, own_ids, accepts_replies)
+        section = render_section(article, page, own_ids, accepts_replies, sort)
         if cacheable:
-            cache.set(_page_count_key(article), section[3], timeout=settings.COMMENTS_REPLIES_CACHE_SECONDS)
+            cache.set(_page_count_key(article, sort), section[3], timeout=settings.COMMENTS_REPLIES_CACHE_SECONDS)
             if section[0] == page:
                 cache.set(key, section, timeout=settings.COMMENTS_REPLIES_CACHE_SECONDS)
     number, reply_count, html = section[:3]

@@ -29,7 +29,8 @@ from .http import (
 )
 from .models import Comment, Flag
 from .moderation import Refused, form_token
-from .threads import reply_message_tag
+from .sorting import parse_sort
+from .threads import permalink, reply_message_tag
 
 # The smallest transparent GIF: the reply form's timing image.
 PIXEL = bytes.fromhex("47494638396101000100800000000000ffffff21f90401000000002c00000000010001000002024401003b")
@@ -60,7 +61,8 @@ def post_comment(request, slug):
         if refused.verdict.retry_after:
             response["Retry-After"] = str(refused.verdict.retry_after)
         return response
-    response = HttpResponseSeeOther(comment.get_absolute_url())
+    # Back to the order the reader was reading in (the form's action carries it).
+    response = HttpResponseSeeOther(permalink(comment, parse_sort(request.GET.get("sort"))))
     remember_own_reply(request, response, comment)
     return response
 

@@ -310,6 +310,7 @@ COMMENTS_RATES = {
     "report": env_str("COMMENTS_REPORT_RATE", "10/hour"),
     "post": env_str("COMMENTS_POST_RATE", "20/hour"),
     "read": env_str("COMMENTS_READ_RATE", "600/minute"),
+    "recommend": env_str("COMMENTS_RECOMMEND_RATE", "120/hour"),
 }
 
 # --- Email, notifications and personal data (issue 8) ---------------------------
@@ -379,6 +380,8 @@ COMMENTS_CONFIRM_MAX_AGE = env_int("COMMENTS_CONFIRM_MAX_AGE", 3 * 24 * 60 * 60)
 COMMENTS_UNSUBSCRIBE_MAX_AGE = env_int("COMMENTS_UNSUBSCRIBE_MAX_AGE", 90 * 24 * 60 * 60)
 # Seconds a rendered page of replies is kept; any change to them replaces it at once.
 COMMENTS_REPLIES_CACHE_SECONDS = env_int("COMMENTS_REPLIES_CACHE_SECONDS", 24 * 60 * 60)
+# Readers' recommendations reach the cached pages at most this often (comments.recommend).
+COMMENTS_RECOMMEND_REFRESH_SECONDS = env_int("COMMENTS_RECOMMEND_REFRESH_SECONDS", 10)
 
 # --- Background work (issue 15) ------------------------------------------------
 # Django's Tasks API (the django-tasks backport until Django 6.0). The default

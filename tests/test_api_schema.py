@@ -104,6 +104,8 @@ def test_every_endpoint_of_the_spec_is_in_the_document(document):
         "/api/moderation/comments/{id}/approve/",
         "/api/moderation/comments/{id}/reject/",
         "/api/moderation/comments/{id}/spam/",
+        "/api/moderation/comments/{id}/pick/",
+        "/api/moderation/comments/{id}/unpick/",
         "/api/moderation/comments/bulk/",
     }
 
