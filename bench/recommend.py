@@ -91,7 +91,7 @@ def main():
     (article,) = common.make_articles(1, prefix="recommend")
     common.add_replies([article], REPLIES)
     from comments.models import Comment
-    from comments.threads import pages_changed
+    from comments.page_cache import pages_changed
 
     pages_changed([article.pk])  # bulk inserts skip save(); a cache left by an earlier run must go
     reply_ids = list(Comment.objects.filter(article=article).public().values_list("pk", flat=True))

@@ -19,7 +19,7 @@ from newsroom.admin_lookups import FilterLookupsOnly
 from . import picks, privacy, voices_admin
 from .admin_privacy import EMAIL_PERMISSION, PersonalDataActions
 from .models import Comment, Flag, ListEntry, ModerationEvent, ModerationQueue, Status
-from .threads import pages_changed_on_commit
+from .page_cache import pages_changed_on_commit
 
 MODERATE_PERMISSION = "comments.moderate_comment"
 

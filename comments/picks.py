@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework.permissions import BasePermission
 
 from .models import Comment, ModerationEvent, Status
-from .threads import pages_changed_on_commit
+from .page_cache import pages_changed_on_commit
 
 PERMISSION = "comments.pick_comment"
 PICKED, UNPICKED = "picked", "unpicked"  # ModerationEvent.to_status of a pick and an unpick

@@ -27,7 +27,7 @@ from django.utils.translation import ngettext
 from . import privacy
 from .http import client_ip
 from .models import Comment
-from .threads import recommendations_changed
+from .page_cache import recommendations_changed
 from .voices import Recommendation
 
 VOTER_COOKIE = "recommender"

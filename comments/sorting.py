@@ -1,59 +1,37 @@
-"""The orders readers choose for an article's replies: ?sort=oldest|newest|picks|recommended.
+"""The pages of the orders that are not cut along thread_path, and permalinks in every order.
 
-Oldest and Newest are the threaded pages of comments.threads, cut along thread_path.
-Most recommended keeps the threads too, ordered by their opening reply's
-recommendations (ties: oldest first), so an answer is never read without what it
-answers. Editors' picks is a flat list of the picked replies, the latest pick first,
-each with the name of the reply it answers. Every order is paged by
-COMMENTS_PER_PAGE and its pages are cached under the article's one version.
+Oldest and Newest are the threaded pages of comments.threads. Most recommended
+keeps the threads, ordered by their opening reply's recommendations (ties: oldest
+first), so an answer is never read without what it answers. Editors' picks is a
+flat list of the picked replies, the latest pick first, each with the name of
+the reply it answers. Every order is paged by COMMENTS_PER_PAGE, and its pages
+are cached under the article's one version (comments.page_cache).
 """
 
 from django.conf import settings
 from django.db.models import F, Q
 from django.db.models.functions import Left
-from django.utils.http import urlencode
-from django.utils.translation import gettext_lazy as _
 
+from . import page_cache, paths
 from .models import Comment
+from .orders import Sort, default_sort
 
-ROOT_LENGTH = 10  # a thread's opening reply: the first id of thread_path
-
-
-class Sort:
-    OLDEST, NEWEST, PICKS, RECOMMENDED = "oldest", "newest", "picks", "recommended"
-    LABELS = {OLDEST: _("Oldest"), NEWEST: _("Newest"), PICKS: _("Editors' picks"), RECOMMENDED: _("Most recommended")}
-    THREADED = (OLDEST, NEWEST)
-
-
-def default_sort():
-    return Sort.NEWEST if settings.COMMENTS_NEWEST_FIRST else Sort.OLDEST
-
-
-def parse_sort(value):
-    """The order in ?sort=, the site's default when absent; None for anything else."""
-    if value is None or value == "":
-        return default_sort()
-    return value if value in Sort.LABELS else None
-
-
-def query(sort, page=1):
-    """The query string of a page in an order ("" for the default order's first page)."""
-    params = {}
-    if sort != default_sort():
-        params["sort"] = sort
-    if page > 1:
-        params["cpage"] = page
-    return f"?{urlencode(params)}" if params else ""
+# The columns the reply templates use (not a privacy boundary: what a template shows is its own choice).
+PUBLIC_COLUMNS = (
+    "article_id", "parent_id", "depth", "name", "website", "body_html", "status", "created_at",
+    "staff_title", "picked_at", "recommend_count",
+)
+ROOT_LENGTH = paths.prefix_length(0)  # a thread's opening reply: the first id of thread_path
 
 
 def sort_links(sort):
     """(label, query, current) for each order, for the links above the replies."""
-    return [(label, query(value), value == sort) for value, label in Sort.LABELS.items()]
+    return [(label, page_cache.page_query(1, value), value == sort) for value, label in Sort.LABELS.items()]
 
 
 def roots_by_recommendations(comments):
     """The article's top-level published replies, most recommended first."""
-    return comments.approved().filter(parent=None).order_by(F("recommend_count").desc(), "thread_path")
+    return comments.top_level().order_by(F("recommend_count").desc(), "thread_path")
 
 
 def picks(comments):
@@ -64,16 +42,14 @@ def recommended_page(comments, shown, first, per_page):
     """The replies of threads [first, first + per_page) in the recommended order, in that order."""
     roots = list(roots_by_recommendations(comments).values_list("thread_path", flat=True)[first: first + per_page])
     rank = {path: n for n, path in enumerate(roots)}
-    replies = shown.annotate(root=Left("thread_path", ROOT_LENGTH)).filter(root__in=roots).shown()
+    replies = shown.annotate(root=Left("thread_path", ROOT_LENGTH)).filter(root__in=roots)
+    replies = replies.in_thread_order().only(*PUBLIC_COLUMNS)
     return sorted(replies, key=lambda reply: rank[reply.thread_path[:ROOT_LENGTH]])
 
 
 def picks_page(comments, first, per_page):
     """Picked replies [first, first + per_page) as a flat list, each knowing whom it answers."""
-    replies = list(picks(comments).only(
-        "article_id", "parent_id", "depth", "name", "website", "body_html", "status", "created_at",
-        "staff_title", "picked_at", "recommend_count",
-    )[first: first + per_page])
+    replies = list(picks(comments).only(*PUBLIC_COLUMNS)[first: first + per_page])
     parents = dict(Comment.objects.filter(pk__in={r.parent_id for r in replies if r.parent_id})
                    .values_list("pk", "name"))
     for reply in replies:
@@ -82,8 +58,12 @@ def picks_page(comments, first, per_page):
     return replies
 
 
-def ranked_page_number(comment, sort, per_page):
-    """The page of `comment` in the picks or recommended order; None when that order does not show it."""
+def page_number(comment, sort=None):
+    """The page of `comment` in this order; None when that order does not show it."""
+    per_page = settings.COMMENTS_PER_PAGE
+    sort = sort or default_sort()
+    if sort in Sort.THREADED:
+        return comment.page_number(newest_first=sort == Sort.NEWEST)
     comments = Comment.objects.for_article(comment.article_id)
     if sort == Sort.PICKS:
         if comment.picked_at is None or not picks(comments).filter(pk=comment.pk).exists():
@@ -93,12 +73,20 @@ def ranked_page_number(comment, sort, per_page):
         ).count()
         return before // per_page + 1
     # Only published threads are in this order (an author's own pending thread is in the default one).
-    root = comments.approved().filter(parent=None, thread_path=comment.thread_path[:ROOT_LENGTH]).values_list(
-        "recommend_count", flat=True)
-    count = root.first()
+    root_path = comment.thread_path[:ROOT_LENGTH]
+    count = comments.top_level().filter(thread_path=root_path).values_list("recommend_count", flat=True).first()
     if count is None:
         return None
-    before = comments.approved().filter(parent=None).filter(
-        Q(recommend_count__gt=count) | Q(recommend_count=count, thread_path__lt=comment.thread_path[:ROOT_LENGTH])
+    before = comments.top_level().filter(
+        Q(recommend_count__gt=count) | Q(recommend_count=count, thread_path__lt=root_path)
     ).count()
     return before // per_page + 1
+
+
+def permalink(comment, sort=None):
+    """The reply on its page in this order, or in the default order when this one does not show it."""
+    sort = sort or default_sort()
+    page = page_number(comment, sort)
+    if page is None:
+        sort, page = default_sort(), comment.page_number()
+    return f"{page_cache.page_url(comment.article.slug, page, sort)}#comment-{comment.pk}"

@@ -8,10 +8,10 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from articles.models import Article
-from articles.views import render_article
-from newsroom.cross_origin import csrf_token_for_sessions
+from background.queue import enqueue_on_commit
+from newsroom.cross_origin import csrf_token_for_sessions, session_involved
 
-from . import notifications
+from . import moderation, notifications, tasks
 from .forms import CommentForm, ReportForm
 from .http import (
     HttpResponseSeeOther,
@@ -23,14 +23,15 @@ from .http import (
     remember_proven_commenter,
     reporter_key,
     sender_proofs,
-    session_involved,
     set_form_stamp,
     user_agent,
 )
 from .models import Comment, Flag
 from .moderation import Refused, form_token
-from .sorting import parse_sort
-from .threads import permalink, reply_message_tag
+from .orders import parse_sort
+from .page import render_article
+from .sorting import permalink
+from .threads import reply_message_tag
 
 # The smallest transparent GIF: the reply form's timing image.
 PIXEL = bytes.fromhex("47494638396101000100800000000000ffffff21f90401000000002c00000000010001000002024401003b")
@@ -50,7 +51,7 @@ def post_comment(request, slug):
     if not form.is_valid():
         return render_article(request, article, form, status=400)
     try:
-        comment = Comment.objects.submit(
+        comment = moderation.submit(
             form.submission(
                 ip_address=client_ip(request), user_agent=user_agent(request), proofs=sender_proofs(request)
             )
@@ -136,7 +137,8 @@ def confirm_email(request):
     done = request.method == "POST"
     response = render(request, "comments/confirm_email.html", {"done": done})
     if done:
-        notifications.confirm(reply, own_ids=own_reply_ids(request))
+        if notifications.confirm(reply, own_ids=own_reply_ids(request)):
+            enqueue_on_commit(tasks.send_moderation_digest)
         remember_proven_commenter(request, response, reply.email_digest)
     patch_cache_control(response, private=True, no_store=True)
     return response

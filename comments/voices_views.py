@@ -8,15 +8,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from articles.models import Article
-from articles.views import render_article
 from newsroom.cross_origin import csrf_token_for_sessions
 
 from . import recommend, staff
 from .forms import CommentForm
 from .http import HttpResponseSeeOther, over_rate
 from .models import Comment
-from .sorting import parse_sort
-from .threads import parse_page, permalink, reply_message_tag
+from .orders import parse_sort
+from .page import render_article
+from .page_cache import parse_page
+from .sorting import permalink
+from .threads import reply_message_tag
 
 
 def _sort(request):

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from comments import picks
 from comments.models import Comment, ModerationEvent, Status
-from comments.threads import permalink
+from comments.sorting import permalink
 from tests.conftest import reply_data
 
 SAME_ORIGIN = {"HTTP_SEC_FETCH_SITE": "same-origin"}

@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from comments import threads
+from comments import page_cache
 from comments.models import Comment, Status
 from comments.recommend import VOTER_COOKIE
 from comments.voices import Recommendation
@@ -118,7 +118,7 @@ def test_too_many_recommendations_from_one_address(article, make_comment, settin
 def test_the_count_shows_on_the_page(article, make_comment):
     reply = make_comment()
     Comment.objects.filter(pk=reply.pk).update(recommend_count=3)
-    threads.pages_changed([article.pk])
+    page_cache.pages_changed([article.pk])
     html = Client().get(article.get_absolute_url()).content.decode()
     assert f'<span class="recommend-count" id="recommends-{reply.pk}">3 recommendations</span>' in html
 
@@ -137,7 +137,7 @@ def test_a_click_does_not_replace_the_cached_page_until_the_refresh_interval(art
     assert reader.get(article.get_absolute_url(), HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
     # Later: every page and order is rendered once more, with the counts.
     later = time.time_ns() + 11 * 1_000_000_000
-    monkeypatch.setattr(threads.time, "time_ns", lambda: later)
+    monkeypatch.setattr(page_cache.time, "time_ns", lambda: later)
     fresh = reader.get(article.get_absolute_url(), HTTP_IF_NONE_MATCH=first["ETag"])
     assert fresh.status_code == 200 and "3 recommendations" in fresh.content.decode()
     assert "3 recommendations" in reader.get(article.get_absolute_url() + "?sort=recommended").content.decode()
@@ -151,9 +151,9 @@ def test_a_quiet_article_shows_a_recommendation_on_its_next_view(article, make_c
     reader = Client()
     reader.get(article.get_absolute_url())
     later = time.time_ns() + 60 * 1_000_000_000  # the version is a minute old when the click comes
-    monkeypatch.setattr(threads.time, "time_ns", lambda: later)
+    monkeypatch.setattr(page_cache.time, "time_ns", lambda: later)
     Client().post(url(reply), **JSON)
-    monkeypatch.setattr(threads.time, "time_ns", lambda: later + 1000)
+    monkeypatch.setattr(page_cache.time, "time_ns", lambda: later + 1000)
     assert "1 recommendation" in reader.get(article.get_absolute_url()).content.decode()
 
 
