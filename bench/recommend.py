@@ -38,12 +38,15 @@ TARGET = 0.80
 class Stream:
     """Recommendations at `rate` a second, from distinct addresses, until stopped; watches the page's ETag."""
 
+    CLIENTS = 4  # concurrent recommenders, so a slow answer does not lower the rate
+
     def __init__(self, base, reply_ids, rate, page_url):
         self.base, self.reply_ids, self.rate, self.page_url = base, reply_ids, rate, page_url
         self.sent = self.failed = 0
         self.etags = set()
         self.stop = threading.Event()
-        self.threads = [threading.Thread(target=self.recommend), threading.Thread(target=self.watch)]
+        self.threads = [threading.Thread(target=self.recommend, args=(n,)) for n in range(self.CLIENTS)]
+        self.threads.append(threading.Thread(target=self.watch))
 
     def __enter__(self):
         for thread in self.threads:
@@ -55,12 +58,13 @@ class Stream:
         for thread in self.threads:
             thread.join()
 
-    def recommend(self):
+    def recommend(self, client):
         n = 0
+        rate = self.rate / self.CLIENTS
         start = time.monotonic()
         while not self.stop.is_set():
             n += 1
-            address = f"10.{n // 65536 % 256}.{n // 256 % 256}.{n % 256}"
+            address = f"10.{client}.{n // 256 % 256}.{n % 256}"
             request = urllib.request.Request(
                 f"{self.base}/comments/{random.choice(self.reply_ids)}/recommend/", data=b"", method="POST",
                 headers={"Accept": "application/json", "Sec-Fetch-Site": "same-origin", "X-Forwarded-For": address},
@@ -71,7 +75,7 @@ class Stream:
                 self.sent += 1
             except OSError:
                 self.failed += 1
-            delay = start + n / self.rate - time.monotonic()
+            delay = start + n / rate - time.monotonic()
             if delay > 0:
                 self.stop.wait(delay)
 

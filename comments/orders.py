@@ -4,8 +4,9 @@ Names and parsing only (comments.page_cache builds the URLs and keys with them;
 comments.sorting cuts the pages of the picks and most-recommended orders).
 """
 
-from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+
+from .conf import comment_settings
 
 
 class Sort:
@@ -15,7 +16,7 @@ class Sort:
 
 
 def default_sort():
-    return Sort.NEWEST if settings.COMMENTS_NEWEST_FIRST else Sort.OLDEST
+    return Sort.NEWEST if comment_settings.NEWEST_FIRST else Sort.OLDEST
 
 
 def parse_sort(value):

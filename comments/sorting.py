@@ -8,11 +8,11 @@ the reply it answers. Every order is paged by COMMENTS_PER_PAGE, and its pages
 are cached under the article's one version (comments.page_cache).
 """
 
-from django.conf import settings
 from django.db.models import F, Q
 from django.db.models.functions import Left
 
 from . import page_cache, paths
+from .conf import comment_settings
 from .models import Comment
 from .orders import Sort, default_sort
 
@@ -60,7 +60,7 @@ def picks_page(comments, first, per_page):
 
 def page_number(comment, sort=None):
     """The page of `comment` in this order; None when that order does not show it."""
-    per_page = settings.COMMENTS_PER_PAGE
+    per_page = comment_settings.PER_PAGE
     sort = sort or default_sort()
     if sort in Sort.THREADED:
         return comment.page_number(newest_first=sort == Sort.NEWEST)

@@ -15,10 +15,10 @@ from django.utils.translation import gettext_lazy as _
 from background.queue import enqueue_on_commit
 
 from . import events, tasks
-from .forms import EMPTY_REPLY
+from .intake import build_reply, reply_parent
 from .models import Comment, ModerationEvent, Status
 from .reasons import Rule
-from .sanitize import render_reply
+from .validators import validate_readable
 
 PERMISSION = "comments.reply_as_staff"
 DEFAULT_TITLE = _("Staff")
@@ -37,37 +37,32 @@ def staff_title(user):
     return (profile.title if profile and profile.title else str(DEFAULT_TITLE))[:60]
 
 
+_BODY = Comment._meta.get_field("body")
+
+
 class StaffReplyForm(forms.Form):
-    body = forms.CharField(label=_("Comment"), max_length=5000, widget=forms.Textarea(attrs={"rows": 6}))
+    """The text and the reply it answers: the model's own checks (comments.intake, comments.validators)."""
+
+    body = forms.CharField(label=_("Comment"), max_length=_BODY.max_length, validators=[validate_readable],
+                           widget=forms.Textarea(attrs={"rows": 6}))
     parent = forms.IntegerField(required=False, min_value=1, max_value=2**62, widget=forms.HiddenInput)
 
     def __init__(self, *args, article, **kwargs):
         super().__init__(*args, **kwargs)
         self.article = article
 
-    def clean_body(self):
-        body = self.cleaned_data["body"]
-        if not render_reply(body):
-            raise forms.ValidationError(EMPTY_REPLY, code="empty")
-        return body
-
     def clean_parent(self):
         parent_id = self.cleaned_data.get("parent")
-        if parent_id is None:
-            return None
-        parent = Comment.objects.for_article(self.article).public().filter(pk=parent_id).first()
-        if parent is None:
-            raise forms.ValidationError(_("The reply you are answering does not exist on this article."))
-        return parent
+        return None if parent_id is None else reply_parent(self.article, parent_id)
 
 
 def post_staff_reply(user, article, body, parent=None):
     """Store and publish a staff member's reply; returns it. The caller checks the permission."""
-    reply = Comment(
-        article=article, name=display_name(user), email=user.email or "", body=body, user=user,
-        staff_title=staff_title(user), status=Status.APPROVED,
+    # Built as every reply is (comments.intake), but not judged: the rules are for readers.
+    reply = build_reply(
+        article, parent=parent, name=display_name(user), email=user.email or "", body=body, user=user,
+        staff_title=staff_title(user), status=Status.APPROVED, reason_codes=[Rule.STAFF_REPLY.value],
     )
-    reply.attach_to(parent)
     now = timezone.now()
     with transaction.atomic():
         # moderated_by stays empty: a staff reply is no moderator's verdict on a reader's text,
@@ -76,7 +71,7 @@ def post_staff_reply(user, article, body, parent=None):
         reply.save()  # an approved reply: the article's pages change (Comment.save)
         ModerationEvent.objects.create(
             comment=reply, actor=user, from_status="", to_status=Status.APPROVED,
-            reason=str(Rule.STAFF_REPLY.label), created_at=now,
+            reason=str(Rule.STAFF_REPLY.label), reason_code=Rule.STAFF_REPLY, created_at=now,
         )
         # Whoever asked to hear about replies to theirs hears about this one.
         enqueue_on_commit(tasks.replies_approved, [reply.pk])

@@ -16,7 +16,6 @@ recursively.
 import re
 from itertools import pairwise
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.paginator import Paginator
@@ -26,6 +25,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from . import page_cache
+from .conf import comment_settings
 from .models import Comment, Status
 from .orders import Sort, default_sort
 from .sorting import PUBLIC_COLUMNS, picks_page, recommended_page, sort_links
@@ -46,7 +46,7 @@ class ThreadPage:
         )
         self.reply_count = counts["replies"]
         self.newest_first = self.sort == Sort.NEWEST
-        per_page = settings.COMMENTS_PER_PAGE
+        per_page = comment_settings.PER_PAGE
         self.paginator = Paginator(range(counts["picks" if self.sort == Sort.PICKS else "threads"]), per_page)
         self.page = self.paginator.get_page(number)
 
@@ -177,9 +177,9 @@ def replies_section(article, own_ids, page, sort=None):
         section = render_section(article, page, own_ids, accepts_replies, sort)
         if cacheable:
             cache.set(page_cache.page_count_key(article, sort), section[3],
-                      timeout=settings.COMMENTS_REPLIES_CACHE_SECONDS)
+                      timeout=comment_settings.REPLIES_CACHE_SECONDS)
             if section[0] == page:
-                cache.set(key, section, timeout=settings.COMMENTS_REPLIES_CACHE_SECONDS)
+                cache.set(key, section, timeout=comment_settings.REPLIES_CACHE_SECONDS)
     number, reply_count, html = section[:3]
     if number != page:
         return number, reply_count, None

@@ -12,13 +12,14 @@ from newsroom.cross_origin import csrf_token_for_sessions
 
 from . import recommend, staff
 from .forms import CommentForm
-from .http import HttpResponseSeeOther, over_rate
+from .http import HttpResponseSeeOther
 from .models import Comment
 from .orders import parse_sort
 from .page import render_article
 from .page_cache import parse_page
 from .sorting import permalink
 from .threads import reply_message_tag
+from .throttling import throttled
 
 
 def _sort(request):
@@ -51,11 +52,12 @@ def _wants_json(request):
 def recommend_comment(request, pk):
     """Recommend a published reply: JSON for the page's script, else back to the reply with a thank-you."""
     reply = get_object_or_404(Comment.objects.public().select_related("article"), pk=pk)
-    if over_rate(request, "recommend"):
+    if wait := throttled(request, "recommend"):  # the one rate limiter, as for reports
         message = _("Too many recommendations from your address; please try again later.")
-        if _wants_json(request):
-            return JsonResponse({"detail": message}, status=429)
-        return HttpResponse(message, status=429, content_type="text/plain")
+        response = (JsonResponse({"detail": message}, status=429) if _wants_json(request)
+                    else HttpResponse(message, status=429, content_type="text/plain"))
+        response["Retry-After"] = str(wait)
+        return response
     voter, ip_digest, new_browser = recommend.voter(request)
     counted, count = recommend.recommend(reply, voter, ip_digest)
     if _wants_json(request):

@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('articles', '0001_initial'),
-        ('comments', '0006_triage_model_and_reply_scores'),
+        ('comments', '0009_cache_tables'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -80,5 +80,11 @@ class Migration(migrations.Migration):
         migrations.AddConstraint(
             model_name='recommendation',
             constraint=models.UniqueConstraint(condition=models.Q(('ip_digest', ''), _negated=True), fields=('comment', 'ip_digest'), name='one_recommendation_per_address'),
+        ),
+        # Rule.STAFF_REPLY is a new reason code.
+        migrations.AlterField(
+            model_name='moderationevent',
+            name='reason_code',
+            field=models.CharField(blank=True, choices=[('Rules', [('replies_closed', 'Replies closed'), ('parent_not_public', 'Answers a reply that is not published'), ('form_expired', 'Form expired'), ('form_invalid', 'Form token invalid or for another article'), ('flood', 'Posting too quickly'), ('duplicate', "Duplicate of the sender's own reply"), ('suspended', 'Commenter suspended'), ('honeypot', 'Honeypot field filled'), ('too_fast', 'Form sent too fast'), ('banned', 'Banned commenter'), ('blocklisted', 'Blocklist match'), ('triage_spam', 'Triage model: spam'), ('no_form_stamp', 'No proof of when the form was served'), ('flood_elsewhere', 'Another reply from this commenter moments ago'), ('duplicate_elsewhere', 'Same text as another recent reply'), ('hold_listed', 'Hold-list match'), ('too_many_links', 'Too many links'), ('triage_hold', 'Triage model: hold'), ('reported', 'Reported by readers'), ('appealed', 'Appealed by its author'), ('pre_moderated', 'Article is pre-moderated'), ('trusted', 'Trusted commenter'), ('imported', 'Imported from another comment system'), ('staff_reply', 'Staff reply')]), ("Moderators' decisions", [('off_topic', 'Off topic: it does not discuss the article'), ('incivility', 'Insults or personal attacks'), ('hate', 'Hate speech or discrimination'), ('harassment', 'Harassment or threats'), ('personal_data', "It shares someone's personal information"), ('advertising', 'Advertising or self-promotion'), ('misinformation', 'False or misleading claims'), ('impersonation', 'Impersonating someone else'), ('illegal', 'Unlawful content'), ('other', 'Breaks the community guidelines')])], max_length=30),
         ),
     ]
