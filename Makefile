@@ -3,7 +3,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 
 .PHONY: run test install install-dev serve browser-deps messages bench bench-tools bench-queries bench-page bench-post \
-	bench-sanitize bench-admin bench-explain bench-import bench-triage bench-markup bench-workspace
+	bench-sanitize bench-admin bench-explain bench-import bench-triage bench-markup bench-workspace bench-recommend
 
 $(VENV)/.runtime: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -74,6 +74,9 @@ bench-queries: install
 
 bench-page: install bench-tools
 	$(PY) bench/page.py
+
+bench-recommend: install bench-tools
+	$(PY) bench/recommend.py
 
 bench-markup: install
 	$(PY) bench/markup.py

@@ -9,7 +9,7 @@ from django.core.validators import validate_email
 from django.db.models import Count, Exists, F, OuterRef
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext
@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from newsroom.admin_lookups import FilterLookupsOnly
 
-from . import decisions, privacy, reasons
+from . import decisions, picks, privacy, reasons, voices_admin
 from .admin_privacy import EMAIL_PERMISSION, PersonalDataActions
 from .models import Comment, Flag, ListEntry, ModerationEvent, ModerationQueue, Status
 from .page_cache import pages_changed_on_commit
@@ -147,7 +147,7 @@ class CommentAdmin(FilterLookupsOnly, PersonalDataActions, ModeratorsMayView, ad
     # The article is printed on every row: one JOIN instead of a query per row.
     list_select_related = ["article"]
     search_fields = ["name", "body"]
-    actions = ["approve", "reject", "mark_spam", "ban_commenter"]
+    actions = ["approve", "reject", "mark_spam", "ban_commenter", "pick", "unpick"]
     list_per_page = 50
     # Django counts the whole table for "N total" on every load: the slowest query
     # on the page at 100,000 replies on PostgreSQL, and it grows with the table.
@@ -158,7 +158,7 @@ class CommentAdmin(FilterLookupsOnly, PersonalDataActions, ModeratorsMayView, ad
     readonly_fields = [
         "article", "in_reply_to", "name", "masked_email", "email", "website", "status", "reason_summary",
         "rendered", "created_at", "moderated_at", "moderated_by", "ip_address", "masked_ip", "user_agent",
-        "masked_user_agent",
+        "masked_user_agent", "staff_title", "picked_at",
     ]
 
     def get_fields(self, request, obj=None):
@@ -167,7 +167,8 @@ class CommentAdmin(FilterLookupsOnly, PersonalDataActions, ModeratorsMayView, ad
         else:
             personal = ["masked_email", "masked_ip", "masked_user_agent"]
         return [
-            "article", "in_reply_to", "name", personal[0], "website", "status", "reason_summary", "rendered",
+            "article", "in_reply_to", "name", "staff_title", personal[0], "website", "status", "picked_at",
+            "reason_summary", "rendered",
             "body", "created_at", "moderated_at", "moderated_by", *personal[1:],
         ]
 
@@ -227,6 +228,25 @@ class CommentAdmin(FilterLookupsOnly, PersonalDataActions, ModeratorsMayView, ad
 
     def has_moderate_permission(self, request):
         return can_moderate(request)
+
+    def has_pick_permission(self, request):
+        return picks.may_pick(request.user)
+
+    def get_urls(self):
+        return [
+            path("<int:pk>/staff-reply/", self.admin_site.admin_view(self.staff_reply_view),
+                 name="comments_comment_staff_reply"),
+            *super().get_urls(),
+        ]
+
+    def staff_reply_view(self, request, pk):
+        """POST from the change page's "Reply as staff" form (admin/comments/comment/change_form.html)."""
+        return voices_admin.staff_reply(self, request, pk)
+
+    def render_change_form(self, request, context, *args, obj=None, **kwargs):
+        context["staff_reply_form"] = voices_admin.staff_reply_form(request, obj)
+        context["reject_form"] = RejectForm(prefix="reject")
+        return super().render_change_form(request, context, *args, obj=obj, **kwargs)
 
     # --- columns -------------------------------------------------------------
 
@@ -315,6 +335,18 @@ class CommentAdmin(FilterLookupsOnly, PersonalDataActions, ModeratorsMayView, ad
             request, ngettext("%(n)d reply marked as spam.", "%(n)d replies marked as spam.", n) % {"n": n}
         )
 
+    @admin.action(description=_("Mark selected replies as editors' picks"), permissions=["pick"])
+    def pick(self, request, queryset):
+        changed = picks.pick(queryset, by=request.user)
+        self.message_user(request, ngettext("%(n)d reply picked.", "%(n)d replies picked.", changed) % {"n": changed},
+                          messages.SUCCESS)
+
+    @admin.action(description=_("Remove selected replies from the editors' picks"), permissions=["pick"])
+    def unpick(self, request, queryset):
+        changed = picks.unpick(queryset, by=request.user)
+        self.message_user(request, ngettext("%(n)d reply unpicked.", "%(n)d replies unpicked.", changed)
+                          % {"n": changed}, messages.SUCCESS)
+
     @admin.action(description=_("Ban the commenters of selected replies"), permissions=["moderate"])
     def ban_commenter(self, request, queryset):
         digests = set(queryset.exclude(email_digest="").values_list("email_digest", flat=True))
@@ -341,10 +373,6 @@ class CommentAdmin(FilterLookupsOnly, PersonalDataActions, ModeratorsMayView, ad
         Status.REJECTED: _("Reply marked rejected."),
         Status.SPAM: _("Reply marked spam."),
     }
-
-    def render_change_form(self, request, context, *args, **kwargs):
-        context["reject_form"] = RejectForm(prefix="reject")
-        return super().render_change_form(request, context, *args, **kwargs)
 
     def response_change(self, request, obj):
         for button, status in self.MODERATE_BUTTONS.items():

@@ -32,18 +32,21 @@ from .http import remember_own_reply, reporter_key
 from .intake import Sender
 from .models import Comment, Status
 from .moderation import Refused
+from . import picks
 from .permissions import CanModerate
 from .serializers import (
     BulkModerationSerializer,
     BulkResultSerializer,
     FlagSerializer,
     NewReplySerializer,
+    PickSerializer,
     QueueFilterSerializer,
     QueueReplySerializer,
     ReplySerializer,
 )
 
 THANKS = _("Thank you. A moderator will look at this reply.")
+NOT_PICKABLE = _("Only a published reply can be an editors' pick.")
 
 
 def refusal(verdict):
@@ -304,6 +307,24 @@ def _verb(summary, to_status):
             {"reason": "spam", "note": "", "created_at": "2026-11-24T21:05:00Z"},
         ])],
     ),
+    pick=extend_schema(
+        summary="Make a reply an editors' pick",
+        description="Marks a published reply as an editors' pick (shown with a badge in every order, and in "
+        "the Editors' picks order) and records an event. Needs “Can pick replies”. Already picked: nothing "
+        "changes. No request body.",
+        request=None, parameters=[REPLY_ID],
+        responses={200: PickSerializer, **errors(400, 401, 404, e403="Signed in without “Can pick replies”.")},
+        examples=[OpenApiExample("Picked", value={"id": 31, "picked": True, "picked_at": "2026-11-24T21:02:10Z"},
+                                 response_only=True, status_codes=["200"])],
+    ),
+    unpick=extend_schema(
+        summary="Take a reply out of the editors' picks",
+        description="The reverse of `pick`, recorded as an event. Needs “Can pick replies”. No request body.",
+        request=None, parameters=[REPLY_ID],
+        responses={200: PickSerializer, **errors(401, 404, e403="Signed in without “Can pick replies”.")},
+        examples=[OpenApiExample("Unpicked", value={"id": 31, "picked": False, "picked_at": None},
+                                 response_only=True, status_codes=["200"])],
+    ),
     bulk=extend_schema(
         summary="Moderate many replies",
         description="Approve, reject or mark as spam up to 500 replies at once, in one transaction, with one "
@@ -408,6 +429,22 @@ class ModerationViewSet(viewsets.GenericViewSet):
     @action(detail=True, methods=["post"])
     def spam(self, request, pk):
         return self.moderated("mark_spam")
+
+    def picked(self, verb):
+        reply = self.get_object()
+        if reply.status != Status.APPROVED:
+            raise exceptions.ValidationError({api_settings.NON_FIELD_ERRORS_KEY: [NOT_PICKABLE]})
+        getattr(picks, verb)(Comment.objects.filter(pk=reply.pk), by=self.request.user)
+        reply.refresh_from_db(fields=["picked_at"])
+        return Response(PickSerializer(reply).data)
+
+    @action(detail=True, methods=["post"], permission_classes=[picks.CanPick], serializer_class=PickSerializer)
+    def pick(self, request, pk):
+        return self.picked("pick")
+
+    @action(detail=True, methods=["post"], permission_classes=[picks.CanPick], serializer_class=PickSerializer)
+    def unpick(self, request, pk):
+        return self.picked("unpick")
 
     @action(detail=False, methods=["post"], serializer_class=BulkModerationSerializer)
     def bulk(self, request):

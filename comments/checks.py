@@ -12,7 +12,7 @@ from django.core import checks
 from newsroom.app_settings import booleans, whole_numbers
 
 from . import paths
-from .conf import comment_settings
+from .conf import RATES, comment_settings
 
 # Seconds, days and counts where 0 means "off" or "none".
 ZERO_OR_MORE = [
@@ -84,14 +84,14 @@ def _rates():
         )]
     rates = comment_settings.RATES
     wrong = {scope: rate for scope, rate in rates.items() if not (isinstance(rate, str) and RATE.fullmatch(rate))}
-    unknown = set(rates) - {"report", "post", "read"}
+    unknown = set(rates) - set(RATES)
     if not wrong and not unknown:
         return []
     named = ", ".join(f"{scope}: {rate!r}" for scope, rate in wrong.items()) or f"unknown scopes {sorted(unknown)}"
     return [checks.Error(
-        f"COMMENTS_RATES has {named}; each of report, post and read is a rate such as \"20/hour\".",
-        hint="COMMENTS_REPORT_RATE, COMMENTS_POST_RATE, COMMENTS_READ_RATE: a number, a slash, and second, "
-        "minute, hour or day.",
+        f"COMMENTS_RATES has {named}; each of report, post, read and recommend is a rate such as \"20/hour\".",
+        hint="COMMENTS_REPORT_RATE, COMMENTS_POST_RATE, COMMENTS_READ_RATE, COMMENTS_RECOMMEND_RATE: a number, "
+        "a slash, and second, minute, hour or day.",
         id="comments.E006",
     )]
 

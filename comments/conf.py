@@ -9,7 +9,7 @@ from django.conf import settings
 from articles.conf import DEFAULTS as ARTICLE_DEFAULTS
 from newsroom.app_settings import AppSettings
 
-RATES = {"report": "10/hour", "post": "20/hour", "read": "600/minute"}
+RATES = {"report": "10/hour", "post": "20/hour", "read": "600/minute", "recommend": "120/hour"}
 
 DEFAULTS = {
     # Key of the email digest; empty: SECRET_KEY. Rotating it splits every commenter's
@@ -55,6 +55,8 @@ DEFAULTS = {
     "DECISION_NOTICES": True,
     "APPEAL_MAX_AGE": 14 * 24 * 60 * 60,
     "QUEUE_ALERT_MINUTES": 60,
+    # Readers' recommendations reach the cached pages at most this often (comments.recommend).
+    "RECOMMEND_REFRESH_SECONDS": 10,
     # Replies in each Atom/RSS feed (comments/feeds.py).
     "FEED_ITEMS": 50,
     # Triage (comments/triage.py). Thresholds left empty (None) are the ones each training chooses.

@@ -223,6 +223,15 @@ class Comment(models.Model):
     # Triage (comments/triage.py): probability of spam by the model version that scored it; empty without a model.
     triage_score = models.FloatField(null=True, blank=True, editable=False)
     triage_version = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    # Newsroom voices (comments/staff.py, picks.py, recommend.py): the account that wrote a staff
+    # reply and the title shown with it; when an editor picked the reply; readers' recommendations.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="comments",
+        editable=False,
+    )
+    staff_title = models.CharField(max_length=60, blank=True, editable=False)
+    picked_at = models.DateTimeField(null=True, blank=True, editable=False)
+    recommend_count = models.PositiveIntegerField(default=0, editable=False)
 
     objects = CommentQuerySet.as_manager()
 
@@ -247,6 +256,10 @@ class Comment(models.Model):
             models.Index(
                 fields=["-triage_score"], condition=Q(status=Status.PENDING), name="comment_pending_by_score"
             ),
+            # The Editors' picks order: only picked rows.
+            models.Index(
+                fields=["article", "-picked_at"], condition=Q(picked_at__isnull=False), name="comment_picks"
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -257,6 +270,8 @@ class Comment(models.Model):
             ("moderate_comment", "Can moderate replies"),
             ("view_commenter_email", "Can view commenter email addresses"),
             ("erase_commenter_data", "Can erase or export a commenter's personal data"),
+            ("reply_as_staff", "Can reply as staff"),
+            ("pick_comment", "Can pick replies"),
         ]
 
     def __str__(self):
@@ -277,11 +292,12 @@ class Comment(models.Model):
         """The reply on its page of the article's replies (one query to find the page)."""
         return f"{page_url(self.article.slug, self.page_number())}#comment-{self.pk}"
 
-    def page_number(self):
-        """The page of its article's replies that shows this reply (comments.threads cuts the pages)."""
+    def page_number(self, newest_first=None):
+        """The page of its article's replies that shows this reply (comments.threads cuts the pages);
+        `newest_first` for the Newest or Oldest order (comments.sorting), else the site's default."""
         per_page = comment_settings.PER_PAGE
         roots = Comment.objects.for_article(self.article_id).top_level()
-        if comment_settings.NEWEST_FIRST:
+        if comment_settings.NEWEST_FIRST if newest_first is None else newest_first:
             counts = roots.aggregate(
                 threads=Count("pk"), newer=Count("pk", filter=Q(thread_path__gt=self.thread_path))
             )
@@ -528,3 +544,4 @@ class ListEntry(models.Model):
 
 from .triage_model import TriageModel  # noqa: E402, F401  (its own module: comments/triage.py uses it)
 from .workspace_models import Appeal, Commenter, CommenterNote  # noqa: E402, F401  (the workspace's own tables)
+from .voices import Recommendation, StaffProfile  # noqa: E402, F401

@@ -48,7 +48,7 @@ from django.http import HttpResponse, HttpResponseNotModified
 from django.template.loader import get_template
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import parse_etags
+from django.utils.http import parse_etags, urlencode
 from django.utils.translation import get_language, to_locale
 
 from articles.cdn import surrogate_key
@@ -58,6 +58,7 @@ from newsroom.cross_origin import session_involved
 
 from .conf import comment_settings
 from .http import OWN_REPLIES_COOKIE
+from .orders import default_sort, parse_sort
 
 # Pages past this one are rendered for each reader, never cached: no query string can fill the cache.
 MAX_CACHED_PAGE = 1000
@@ -78,14 +79,24 @@ def parse_page(value):
     return int(value) if re.fullmatch(r"[1-9][0-9]{0,8}", value) else None
 
 
-def with_page(url, page):
-    """`url` with ?cpage= for this page of replies (the first has none)."""
-    return f"{url}?cpage={page}" if page > 1 else url
+def page_query(page, sort=None):
+    """?sort=&cpage= of this page of replies in this order ("" for the default order's first page)."""
+    params = {}
+    if sort and sort != default_sort():
+        params["sort"] = sort
+    if page > 1:
+        params["cpage"] = page
+    return f"?{urlencode(params)}" if params else ""
 
 
-def page_url(slug, page):
+def with_page(url, page, sort=None):
+    """`url` with ?cpage= (and ?sort=, for another order than the default) for this page of replies."""
+    return url + page_query(page, sort)
+
+
+def page_url(slug, page, sort=None):
     """The URL of this page of the article's replies."""
-    return with_page(reverse("article", args=[slug]), page)
+    return with_page(reverse("article", args=[slug]), page, sort)
 
 
 # --- Versions and invalidation ---------------------------------------------------------
@@ -145,9 +156,39 @@ def _article_deleted(sender, instance, **kwargs):
     pages_changed_on_commit(slugs=[instance.slug])
 
 
+def _recommended_key(slug):
+    return f"recommended-at:{slug_hash(slug)}"
+
+
+def recommendations_changed(slug):
+    """Readers recommended a reply: the version is replaced by a later read (fresh_version), not now."""
+    cache.set(_recommended_key(slug), time.time_ns(), timeout=None)
+
+
+def fresh_version(slug, version, recommended_at):
+    """`version`, or a new one when recommendations came since and it is old enough.
+
+    The debounced replacement of comments.recommend: at most one new version per
+    COMMENTS_RECOMMEND_REFRESH_SECONDS for recommendations, claimed by one reader.
+    """
+    if recommended_at is None or version is None or recommended_at <= version:
+        return version
+    now = time.time_ns()
+    if now - version < comment_settings.RECOMMEND_REFRESH_SECONDS * 1_000_000_000:
+        return version
+    if cache.add(f"recount:{slug_hash(slug)}:{version}", 1, timeout=60):
+        cache.set(_version_key(slug), now, timeout=None)
+        return now
+    return cache.get(_version_key(slug), version)
+
+
 def page_version(slug):
-    """The current cache version of the article's pages."""
-    return _version(_version_key(slug))
+    """The current cache version of the article's pages (one cache read with the recommendations' stamp)."""
+    key = _version_key(slug)
+    found = cache.get_many([key, _recommended_key(slug)])
+    if key not in found:
+        return _version(key)
+    return fresh_version(slug, found[key], found.get(_recommended_key(slug)))
 
 
 def site_version():
@@ -194,15 +235,15 @@ def layout_key():
     return f"{comment_settings.PER_PAGE}:{int(comment_settings.NEWEST_FIRST)}:{language_key()}"
 
 
-def section_key(article, page, accepts_replies):
-    """Key of the rendered replies of one page (comments.threads.replies_section)."""
-    return (f"replies:{article.pk}:{page_version(article.slug)}:{page}:{layout_key()}:"
+def section_key(article, page, accepts_replies, sort=None):
+    """Key of the rendered replies of one page in one order (comments.threads.replies_section)."""
+    return (f"replies:{article.pk}:{page_version(article.slug)}:{page}:{sort or default_sort()}:{layout_key()}:"
             f"{int(accepts_replies)}:{templates_fingerprint(*SECTION_TEMPLATES)}")
 
 
-def page_count_key(article):
+def page_count_key(article, sort=None):
     """Key of the number of pages of the article's replies, so a page past the last costs no render."""
-    return f"replies-pages:{article.pk}:{page_version(article.slug)}:{layout_key()}"
+    return f"replies-pages:{article.pk}:{page_version(article.slug)}:{sort or default_sort()}:{layout_key()}"
 
 
 # --- Whole shared pages ----------------------------------------------------------------
@@ -230,14 +271,15 @@ def accepted_encoding(request):
     return next((e for e in ("br", "gzip") if e in accepted), "identity")
 
 
-def _base_key(slug, page):
+def _base_key(slug, page, sort=None):
     # "v3": the entry's shape; bump it when that changes, as templates_fingerprint does for the markup.
-    return f"article-page:v3:{slug_hash(slug)}:{page}:{layout_key()}:{templates_fingerprint(*TEMPLATES)}"
+    return (f"article-page:v3:{slug_hash(slug)}:{page}:{sort or default_sort()}:{layout_key()}:"
+            f"{templates_fingerprint(*TEMPLATES)}")
 
 
-def etag(slug, page, version, encoding):
-    """Strong: one per article version, page, layout, template set and encoding."""
-    fingerprint = f"{slug}:{version}:{page}:{layout_key()}:{templates_fingerprint(*TEMPLATES)}"
+def etag(slug, page, sort, version, encoding):
+    """Strong: one per article version, page, order, layout, template set and encoding."""
+    fingerprint = f"{slug}:{version}:{page}:{sort}:{layout_key()}:{templates_fingerprint(*TEMPLATES)}"
     return f'"{hashlib.blake2b(fingerprint.encode(), digest_size=12).hexdigest()}-{encoding}"'
 
 
@@ -270,18 +312,18 @@ def _fresh(entry, version):
     return entry is not None and entry[0] == version and timezone.now() < entry[1]
 
 
-def get(request, slug, page):
+def get(request, slug, page, sort):
     """The shared page for this request from the cache (a 304 if the reader has it), or None."""
     encoding = accepted_encoding(request)
-    base = _base_key(slug, page)
+    base = _base_key(slug, page, sort)
     conditional = "HTTP_IF_NONE_MATCH" in request.META
     key = f"{base}:meta" if conditional else f"{base}:{encoding}"
-    found = cache.get_many([key, _version_key(slug)])
-    version = found.get(_version_key(slug))
+    found = cache.get_many([key, _version_key(slug), _recommended_key(slug)])
+    version = fresh_version(slug, found.get(_version_key(slug)), found.get(_recommended_key(slug)))
     entry = found.get(key)
     if not _fresh(entry, version):
         return None
-    tag = etag(slug, page, version, encoding)
+    tag = etag(slug, page, sort, version, encoding)
     if conditional:
         if _matches(request, tag):
             # As Django's @condition views do (RFC 9110 15.4.5: no body, the 200's validators and caching headers).
@@ -292,7 +334,7 @@ def get(request, slug, page):
     return _headers(HttpResponse(entry[2]), slug, tag, encoding)
 
 
-def store(request, slug, page, article, version, content):
+def store(request, slug, page, sort, article, version, content):
     """Keep a rendered page, compressed once, under the version read before rendering it;
     returns the response for this request."""
     days = comment_settings.CLOSE_AFTER_DAYS
@@ -303,12 +345,12 @@ def store(request, slug, page, article, version, content):
         "gzip": gzip.compress(content, compresslevel=6, mtime=0),  # mtime 0: the same bytes every time
         "identity": content,
     }
-    base = _base_key(slug, page)
+    base = _base_key(slug, page, sort)
     entries = {f"{base}:{encoding}": (version, valid_until, body) for encoding, body in bodies.items()}
     entries[f"{base}:meta"] = (version, valid_until, None)
     cache.set_many(entries, timeout=comment_settings.REPLIES_CACHE_SECONDS)
     encoding = accepted_encoding(request)
-    return _headers(HttpResponse(bodies[encoding]), slug, etag(slug, page, version, encoding), encoding)
+    return _headers(HttpResponse(bodies[encoding]), slug, etag(slug, page, sort, version, encoding), encoding)
 
 
 ARTICLE_PATH = re.compile(r"/articles/(?P<slug>[-a-zA-Z0-9_]+)/")  # <slug:slug> in articles/urls.py
@@ -345,7 +387,8 @@ class SharedPageMiddleware:
         # The "article" route's own pattern (articles/urls.py), without resolving every URL.
         match = ARTICLE_PATH.fullmatch(request.path_info) if request.method == "GET" else None
         page = parse_page(request.GET.get("cpage")) if match else None
-        if page is None or not is_shared(request, page):
+        sort = parse_sort(request.GET.get("sort")) if match else None
+        if page is None or sort is None or not is_shared(request, page):
             return None
         request.get_host()  # refuses a Host outside ALLOWED_HOSTS, as CommonMiddleware would
-        return get(request, match["slug"], page)
+        return get(request, match["slug"], page, sort)

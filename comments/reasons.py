@@ -44,6 +44,7 @@ class Rule(models.TextChoices):
     TRUSTED = "trusted", _("Trusted commenter")
     # Brought in by an importer with the status it had there.
     IMPORTED = "imported", _("Imported from another comment system")
+    STAFF_REPLY = "staff_reply", _("Staff reply")
 
 
 class Decision(models.TextChoices):

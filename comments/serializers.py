@@ -215,3 +215,17 @@ class BulkResultSerializer(serializers.Serializer):
     updated = serializers.IntegerField(
         help_text=_("How many replies changed status (those already there do not count)."),
     )
+
+
+class PickSerializer(serializers.ModelSerializer):
+    """Whether a reply is an editors' pick, and since when."""
+
+    picked = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Comment
+        fields = ["id", "picked", "picked_at"]
+        read_only_fields = fields
+
+    def get_picked(self, reply) -> bool:
+        return reply.picked_at is not None

@@ -27,6 +27,8 @@ from django.utils.safestring import mark_safe
 from . import page_cache
 from .conf import comment_settings
 from .models import Comment, Status
+from .orders import Sort, default_sort
+from .sorting import PUBLIC_COLUMNS, picks_page, recommended_page, sort_links
 
 
 class ThreadPage:
@@ -35,27 +37,35 @@ class ThreadPage:
     Four queries in all (counts, edges, replies), whatever the number of replies.
     """
 
-    def __init__(self, article, number=None, own_ids=()):
+    def __init__(self, article, number=None, own_ids=(), sort=None):
         comments = Comment.objects.for_article(article)
+        self.sort = sort or default_sort()
         counts = comments.public().aggregate(
-            replies=Count("pk"), threads=Count("pk", filter=Q(parent=None))
+            replies=Count("pk"), threads=Count("pk", filter=Q(parent=None)),
+            picks=Count("pk", filter=Q(picked_at__isnull=False)),
         )
         self.reply_count = counts["replies"]
-        self.newest_first = comment_settings.NEWEST_FIRST
-        self.paginator = Paginator(range(counts["threads"]), comment_settings.PER_PAGE)
+        self.newest_first = self.sort == Sort.NEWEST
+        per_page = comment_settings.PER_PAGE
+        self.paginator = Paginator(range(counts["picks" if self.sort == Sort.PICKS else "threads"]), per_page)
         self.page = self.paginator.get_page(number)
 
-        lower, upper = self._edges(comments.top_level())
         shown = comments.public_or_own(own_ids)
+        first = (self.page.number - 1) * per_page
+        if self.sort == Sort.PICKS:  # comments.sorting: the orders not cut along thread_path
+            self.replies = picks_page(comments, first, per_page)
+            return
+        if self.sort == Sort.RECOMMENDED:
+            self.replies = nest(recommended_page(comments, shown, first, per_page))
+            return
+        lower, upper = self._edges(comments.top_level())
         if lower is not None:
             shown = shown.filter(thread_path__gte=lower)
         if upper is not None:
             shown = shown.filter(thread_path__lt=upper)
         # The columns the templates use: fewer bytes from the database. Not a privacy boundary
         # (a deferred field loads when read); what a template may show is its own choice.
-        replies = list(shown.in_thread_order().only(
-            "article_id", "parent_id", "depth", "name", "website", "body_html", "status", "created_at"
-        ))
+        replies = list(shown.in_thread_order().only(*PUBLIC_COLUMNS))
         if self.newest_first:
             replies = newest_threads_first(replies)
         self.replies = nest(replies)
@@ -78,7 +88,24 @@ class ThreadPage:
         return lower, upper
 
     def page_links(self):
-        return self.paginator.get_elided_page_range(self.page.number, on_each_side=2, on_ends=1)
+        """(number, query string) of the page links; the query is None for an ellipsis."""
+        return [
+            (number, None if number == self.paginator.ELLIPSIS else page_cache.page_query(number, self.sort))
+            for number in self.paginator.get_elided_page_range(self.page.number, on_each_side=2, on_ends=1)
+        ]
+
+    def previous_query(self):
+        return page_cache.page_query(self.page.previous_page_number(), self.sort)
+
+    def next_query(self):
+        return page_cache.page_query(self.page.next_page_number(), self.sort)
+
+    def sort_links(self):
+        return sort_links(self.sort)
+
+    @property
+    def sort_query(self):
+        return page_cache.page_query(1, self.sort)
 
 
 def newest_threads_first(replies):
@@ -113,21 +140,21 @@ def nest(replies):
 # see it. Nothing in a section is per reader.
 
 
-def render_section(article, page, own_ids, accepts_replies):
+def render_section(article, page, own_ids, accepts_replies, sort=None):
     """(page number, reply count, html, number of pages) of one page of the article's replies."""
-    threads = ThreadPage(article, page, own_ids)
+    threads = ThreadPage(article, page, own_ids, sort)
     html = render_to_string(
         "comments/section.html",
         {
             "article": article, "threads": threads, "replies": threads.replies,
-            "page_url": page_cache.page_url(article.slug, threads.page.number),
+            "page_url": page_cache.page_url(article.slug, threads.page.number, threads.sort),
             "accepts_replies": accepts_replies,
         },
     )
     return threads.page.number, threads.reply_count, html, threads.paginator.num_pages
 
 
-def replies_section(article, own_ids, page):
+def replies_section(article, own_ids, page, sort=None):
     """The replies section for this reader: from the cache unless they have something unpublished here.
 
     Returns (page number, reply count, html); when `page` is past the last page the
@@ -138,17 +165,19 @@ def replies_section(article, own_ids, page):
     own_unpublished = own_ids and Comment.objects.for_article(article).filter(
         pk__in=own_ids, status__in=[Status.PENDING, Status.SPAM]
     ).exists()
+    sort = sort or default_sort()
     cacheable = not own_unpublished and page <= page_cache.MAX_CACHED_PAGE
     if cacheable:
-        page_count = cache.get(page_cache.page_count_key(article))
+        page_count = cache.get(page_cache.page_count_key(article, sort))
         if page_count is not None and page > page_count:
             return page_count, None, None
-    key = page_cache.section_key(article, page, accepts_replies) if cacheable else None
+    key = page_cache.section_key(article, page, accepts_replies, sort) if cacheable else None
     section = cache.get(key) if key else None
     if section is None:
-        section = render_section(article, page, own_ids, accepts_replies)
+        section = render_section(article, page, own_ids, accepts_replies, sort)
         if cacheable:
-            cache.set(page_cache.page_count_key(article), section[3], timeout=comment_settings.REPLIES_CACHE_SECONDS)
+            cache.set(page_cache.page_count_key(article, sort), section[3],
+                      timeout=comment_settings.REPLIES_CACHE_SECONDS)
             if section[0] == page:
                 cache.set(key, section, timeout=comment_settings.REPLIES_CACHE_SECONDS)
     number, reply_count, html = section[:3]

@@ -28,7 +28,9 @@ from .http import (
 from .intake import Sender
 from .models import Comment, Flag
 from .moderation import Refused, form_token
+from .orders import parse_sort
 from .page import render_article
+from .sorting import permalink
 from .threads import reply_message_tag
 from .throttling import throttled
 
@@ -57,7 +59,8 @@ def post_comment(request, slug):
         if refused.verdict.retry_after:
             response["Retry-After"] = str(refused.verdict.retry_after)
         return response
-    response = HttpResponseSeeOther(comment.get_absolute_url())
+    # Back to the order the reader was reading in (the form's action carries it).
+    response = HttpResponseSeeOther(permalink(comment, parse_sort(request.GET.get("sort"))))
     remember_own_reply(request, response, comment)
     return response
 

@@ -432,6 +432,8 @@ if env_set("COMMENTS_APPEAL_MAX_AGE"):
     COMMENTS_APPEAL_MAX_AGE = env_int("COMMENTS_APPEAL_MAX_AGE")
 if env_set("COMMENTS_QUEUE_ALERT_MINUTES"):
     COMMENTS_QUEUE_ALERT_MINUTES = env_int("COMMENTS_QUEUE_ALERT_MINUTES")
+if env_set("COMMENTS_RECOMMEND_REFRESH_SECONDS"):
+    COMMENTS_RECOMMEND_REFRESH_SECONDS = env_int("COMMENTS_RECOMMEND_REFRESH_SECONDS")
 if env_set("COMMENTS_FEED_ITEMS"):
     COMMENTS_FEED_ITEMS = env_int("COMMENTS_FEED_ITEMS")
 if env_set("COMMENTS_TRIAGE_MIN_DECISIONS"):
@@ -460,7 +462,7 @@ if env_set("COMMENTS_SITE_URL"):
     COMMENTS_SITE_URL = env_str("COMMENTS_SITE_URL").rstrip("/")
 # Some of the rates, per scope: the others keep the app's defaults.
 COMMENTS_RATES = {
-    scope: env_str(f"COMMENTS_{scope.upper()}_RATE") for scope in ("report", "post", "read")
+    scope: env_str(f"COMMENTS_{scope.upper()}_RATE") for scope in ("report", "post", "read", "recommend")
     if env_set(f"COMMENTS_{scope.upper()}_RATE")
 }
 

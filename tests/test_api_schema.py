@@ -106,6 +106,8 @@ def test_every_endpoint_of_the_spec_is_in_the_document(document):
         "/api/moderation/comments/{id}/spam/",
         "/api/moderation/comments/{id}/undo/",
         "/api/moderation/comments/{id}/reports/",
+        "/api/moderation/comments/{id}/pick/",
+        "/api/moderation/comments/{id}/unpick/",
         "/api/moderation/comments/bulk/",
         "/api/moderation/commenters/{id}/",
         "/api/moderation/commenters/{id}/notes/",

@@ -104,3 +104,41 @@ def test_email_never_appears_anywhere_the_project_serves(article, make_user, set
     for message in mailoutbox:
         if EMAIL.lower() not in [to.lower() for to in message.to]:  # mail to anyone but the commenter
             assert all(n not in message.body for n in forms_of(EMAIL))
+
+
+def test_a_staff_members_address_never_appears(article, make_user, make_comment, mailoutbox,
+                                                django_capture_on_commit_callbacks):
+    """Staff replies carry the account's address like any reply: under the same promise."""
+    from comments.voices import StaffProfile
+
+    journalist = make_user("comments.reply_as_staff", "comments.pick_comment", "comments.moderate_comment",
+                           username="ines", first_name="Ines", last_name="Ortega", email=EMAIL)
+    StaffProfile.objects.create(user=journalist, title="Reporter")
+    asker = make_comment(notify=True, email="asker@example.org")
+    staff = Client()
+    staff.force_login(journalist)
+    with django_capture_on_commit_callbacks(execute=True):
+        posted = staff.post(reverse("post_staff_reply", args=[article.slug]), {"body": "Staff answer", "parent": asker.pk})
+    reply = Comment.objects.get(staff_title="Reporter")
+    assert reply.email.lower() == EMAIL.lower()  # (create_user lower-cases the domain)
+    responses = [posted, staff.post(reverse("post_staff_reply", args=[article.slug]), {"body": ""})]  # a 400
+    responses.append(staff.post(f"/api/moderation/comments/{reply.pk}/pick/"))
+    responses.append(staff.post(reverse("recommend_comment", args=[reply.pk]), HTTP_ACCEPT="application/json"))
+    for query in ("", "?sort=newest", "?sort=picks", "?sort=recommended"):
+        responses += [Client().get(article.get_absolute_url() + query), staff.get(article.get_absolute_url() + query)]
+    responses += [Client().get(url) for url in [
+        f"/api/articles/{article.slug}/comments/", "/feed/", f"/articles/{article.slug}/feed/atom/"]]
+    moderator = Client()
+    moderator.force_login(make_user("comments.moderate_comment", "comments.reply_as_staff"))
+    responses += [moderator.get(url) for url in [
+        reverse("admin:comments_comment_changelist"), reverse("admin:comments_comment_change", args=[reply.pk]),
+        reverse("admin:comments_comment_change", args=[asker.pk]), reverse("admin:comments_moderationevent_changelist"),
+        "/api/moderation/comments/",
+    ]]
+    assert "Ines Ortega" in responses[4].content.decode()
+    for response in responses:
+        assert response.status_code < 500
+        assert_clean(response)
+    assert mailoutbox  # the follow-up to the reader who asked
+    for message in mailoutbox:
+        assert all(n not in message.body for n in forms_of(EMAIL))

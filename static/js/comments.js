@@ -27,6 +27,36 @@
     });
   }
 
+  // Recommend: sent in the background and the count updated in place. Without
+  // this script the form posts and the server brings the reader back to the reply.
+  document.addEventListener("submit", function (event) {
+    var recommendForm = event.target.closest(".recommend-form");
+    if (!recommendForm || !window.fetch) {
+      return;
+    }
+    event.preventDefault();
+    var button = recommendForm.querySelector("button");
+    button.disabled = true;
+    window.fetch(recommendForm.action, {
+      method: "POST",
+      body: new FormData(recommendForm),
+      headers: { Accept: "application/json" },
+      credentials: "same-origin"
+    }).then(function (response) {
+      if (!response.ok) {
+        throw new Error(String(response.status));
+      }
+      return response.json();
+    }).then(function (data) {
+      recommendForm.querySelector(".recommend-count").textContent = data.label;
+      button.setAttribute("aria-pressed", "true");
+      recommendForm.classList.add("recommended");
+    }).catch(function () {
+      button.disabled = false;
+      recommendForm.submit(); // the page's own path, which says what went wrong
+    });
+  });
+
   var form = document.getElementById("commentform");
   if (!form) {
     return;
@@ -58,7 +88,8 @@
   function firstEmptyField() {
     var names = ["name", "email", "body"];
     for (var i = 0; i < names.length; i++) {
-      if (!form.elements[names[i]].value) {
+      // A staff member's form has the body alone.
+      if (form.elements[names[i]] && !form.elements[names[i]].value) {
         return form.elements[names[i]];
       }
     }
@@ -88,7 +119,7 @@
       parentField.value = "";
       replyingTo.hidden = true;
       var link = from && from.querySelector(".comment-reply-link");
-      (link || form.elements.name).focus();
+      (link || form.elements.name || form.elements.body).focus();
     });
   }
 
@@ -101,6 +132,12 @@
 
   // The server never sends an email address back, not even on an error page,
   // so this tab keeps the one just typed until the page comes back.
+  if (!form.elements.email) {
+    if (summary) {
+      summary.focus();
+    }
+    return; // a staff member's form: nothing typed to keep or remember
+  }
   var EMAIL_KEY = "newsroom.email-in-flight";
   try {
     var typed = window.sessionStorage.getItem(EMAIL_KEY);

@@ -59,7 +59,7 @@ def test_outsiders_read_nothing_in_the_admin(outsider, pending_reply):
 
 def test_outsiders_cannot_act(outsider, pending_reply):
     who, client = outsider
-    for action in ("approve", "reject", "mark_spam", "ban_commenter"):
+    for action in ("approve", "reject", "mark_spam", "ban_commenter", "pick", "unpick"):
         client.post(
             reverse("admin:comments_comment_changelist"),
             {"action": action, "_selected_action": [pending_reply.pk], "apply": "1", "reason": "other"},
@@ -67,9 +67,12 @@ def test_outsiders_cannot_act(outsider, pending_reply):
     client.post(reverse("admin:comments_comment_change", args=[pending_reply.pk]), {"body": "changed", "_approve": "1"})
     client.post(reverse("admin:comments_comment_delete", args=[pending_reply.pk]), {"post": "yes"})
     client.post(reverse("admin:comments_listentry_add"), {"kind": "word", "action": "spam", "value": "x"})
+    client.post(reverse("admin:comments_comment_staff_reply", args=[pending_reply.pk]), {"body": "staff?"})
+    client.post(reverse("post_staff_reply", args=[pending_reply.article.slug]), {"body": "staff?"})
     pending_reply.refresh_from_db()
-    assert (pending_reply.status, pending_reply.body) == (Status.PENDING, SECRET_TEXT)
+    assert (pending_reply.status, pending_reply.body, pending_reply.picked_at) == (Status.PENDING, SECRET_TEXT, None)
     assert not ListEntry.objects.exists()
+    assert Comment.objects.count() == 1
 
 
 def test_outsiders_do_not_see_pending_replies_on_pages(outsider, article, pending_reply):
@@ -88,7 +91,11 @@ def test_csrf_is_enforced_on_every_html_post(article, make_comment, moderator, m
     for reader in (signed_in, anonymous):
         assert reader.post(url, reply_data(token=form_token(article))).status_code == 403
         assert reader.post(report_url, {"reason": "spam"}).status_code == 403
-    assert Comment.objects.count() == 1
+        assert reader.post(reverse("recommend_comment", args=[approved.pk])).status_code == 403
+    journalist = Client(enforce_csrf_checks=True)
+    journalist.force_login(make_user("comments.reply_as_staff"))
+    assert journalist.post(reverse("post_staff_reply", args=[article.slug]), {"body": "Forged"}).status_code == 403
+    assert Comment.objects.count() == 1 and Comment.objects.get().recommend_count == 0
     staff = Client(enforce_csrf_checks=True)
     staff.force_login(moderator)
     pending = make_comment(status=Status.PENDING)
@@ -120,6 +127,8 @@ def moderation_api_calls(reply):
         ("post", f"{base}{reply.pk}/reject/", {}),
         ("post", f"{base}{reply.pk}/spam/", {}),
         ("post", f"{base}bulk/", {"action": "approve", "ids": [reply.pk]}),
+        ("post", f"{base}{reply.pk}/pick/", {}),
+        ("post", f"{base}{reply.pk}/unpick/", {}),
     ]
 
 
