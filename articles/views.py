@@ -5,8 +5,9 @@ from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.html import format_html_join
 
+from comments import authoring, readers
 from comments.forms import CommentForm
-from comments.http import own_reply_ids, session_involved
+from comments.http import session_involved
 from comments.models import Comment, Flag
 from comments.threads import page_version, parse_page, place_reply_messages, replies_section
 
@@ -47,11 +48,12 @@ def render_article(request, article, form, *, page=1, status=200, shared=False):
     form's parent to that reply. A `shared` page is the same bytes for every
     reader (articles.page_cache); any other is this reader's own.
     """
-    own_ids = () if shared else own_reply_ids(request)
+    own_ids = () if shared else authoring.own_ids(request, article)
     page_number, reply_count, replies_html = replies_section(article, own_ids, page)
     if replies_html is None:
         return redirect(_page_url(article.slug, page_number))
     replies_html, page_messages = place_reply_messages(request, replies_html)
+    replies_html = authoring.place_author_links(request, replies_html, own_ids)
     replying_to = _approved_reply(article, form.data.get("parent") if form.is_bound else request.GET.get("replytocom"))
     if replying_to and not form.is_bound:
         form.initial["parent"] = replying_to.pk
@@ -72,6 +74,8 @@ def render_article(request, article, form, *, page=1, status=200, shared=False):
         "session_involved": session_involved(request),
         # The one report form of the page, which comments.js moves under a reply.
         "report_options": format_html_join("", '<option value="{}">{}</option>', Flag.Reason.choices),
+        # Reader accounts (COMMENTS_ACCOUNTS): who is signed in, or where to sign in.
+        **readers.page_context(request, page_url + "#respond"),
     }
     response = render(request, "articles/article_detail.html", context, status=status)
     if not shared:

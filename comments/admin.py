@@ -17,7 +17,7 @@ from newsroom.admin_lookups import FilterLookupsOnly
 
 from . import privacy
 from .admin_privacy import EMAIL_PERMISSION, PersonalDataActions
-from .models import Comment, Flag, ListEntry, ModerationEvent, ModerationQueue, Status
+from .models import Comment, CommentRevision, Flag, ListEntry, ModerationEvent, ModerationQueue, Status
 from .threads import pages_changed_on_commit
 
 MODERATE_PERMISSION = "comments.moderate_comment"
@@ -73,6 +73,14 @@ class EventInline(ReadOnlyInline):
     model = ModerationEvent
     fields = readonly_fields = ["created_at", "actor", "from_status", "to_status", "reason"]
     verbose_name_plural = "moderation history"
+
+
+class RevisionInline(ReadOnlyInline):
+    """The text a reply had before each edit by its author (comments/authoring.py)."""
+
+    model = CommentRevision
+    fields = readonly_fields = ["created_at", "status", "body"]
+    verbose_name_plural = _("earlier versions (edited by its author)")
 
 
 class ReportedFilter(admin.SimpleListFilter):
@@ -164,7 +172,7 @@ class CommentAdmin(FilterLookupsOnly, PersonalDataActions, ModeratorsMayView, ad
     # Django counts the whole table for "N total" on every load: the slowest query
     # on the page at 100,000 replies on PostgreSQL, and it grows with the table.
     show_full_result_count = False
-    inlines = [FlagInline, EventInline]
+    inlines = [FlagInline, EventInline, RevisionInline]
     change_form_template = "admin/comments/comment/change_form.html"
     change_list_template = "admin/comments/comment/change_list.html"
     readonly_fields = [

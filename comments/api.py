@@ -24,6 +24,7 @@ from rest_framework.settings import api_settings
 from articles.api import published_articles
 from newsroom.api import REPLY_ID, RETRY_AFTER, SLUG, DetailSerializer, errors
 
+from . import readers
 from .http import client_ip, remember_own_reply, reporter_key, sender_proofs, user_agent
 from .models import Comment, Status
 from .moderation import Refused
@@ -158,14 +159,19 @@ class ArticleReplyViewSet(viewsets.GenericViewSet):
         return self.get_paginated_response(ReplySerializer(page, many=True).data)
 
     def create(self, request, slug):
-        serializer = self.get_serializer(data=request.data)
+        reader = readers.check_may_post(request)  # PermissionDenied: DRF's 403 with its message
+        data = request.data
+        if reader is not None:  # a signed-in reader's name and verified address, whatever was sent
+            data = readers.fill_from_account(data.copy() if hasattr(data, "copy") else dict(data), reader)
+        serializer = self.get_serializer(data=data)
         serializer.is_valid(raise_exception=True)
         try:
-            comment = Comment.objects.submit(
-                serializer.submission(
-                    ip_address=client_ip(request), user_agent=user_agent(request), proofs=sender_proofs(request)
-                )
+            submission = serializer.submission(
+                ip_address=client_ip(request), user_agent=user_agent(request),
+                proofs=readers.account_proofs(reader, sender_proofs(request)),
             )
+            submission.comment.user = reader.user if reader else None
+            comment = Comment.objects.submit(submission)
         except Refused as refused:
             raise refusal(refused.verdict) from None
         serializer.instance = comment

@@ -112,7 +112,7 @@ class CommentQuerySet(models.QuerySet):
         """
         shown_ids, replies = set(), []
         public = self.only(
-            "article_id", "parent_id", "depth", "name", "website", "body_html", "status", "created_at"
+            "article_id", "parent_id", "depth", "name", "website", "body_html", "status", "created_at", "edited_at"
         )
         for reply in public.in_thread_order():
             if reply.parent_id is None or reply.parent_id in shown_ids:
@@ -255,6 +255,13 @@ class Comment(models.Model):
     # Triage (comments/triage.py): probability of spam by the model version that scored it; empty without a model.
     triage_score = models.FloatField(null=True, blank=True, editable=False)
     triage_version = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    # The reader's account when they posted signed in (COMMENTS_ACCOUNTS); the digest
+    # is still built from the account's verified address, so history follows the person.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="comments"
+    )
+    # When its author last edited it (comments/authoring.py); empty = never.
+    edited_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = CommentManager()
 
@@ -446,6 +453,29 @@ class ModerationEvent(models.Model):
     def __str__(self):
         who = self.actor or "pipeline"
         return f"{self.from_status or 'new'} → {self.to_status} by {who}"
+
+
+class CommentRevision(models.Model):
+    """The text a reply had before its author edited it, for moderators (audit trail).
+
+    Erasure (comments/personal_data.py) deletes a reply's revisions with its text.
+    """
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="revisions")
+    body = models.TextField()
+    status = models.CharField(max_length=10, choices=Status.choices)
+    edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        help_text="The author's account; empty for an author without one.",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = "earlier version"
+
+    def __str__(self):
+        return f"#{self.comment_id} before the edit of {self.created_at:%Y-%m-%d %H:%M}"
 
 
 class Flag(models.Model):

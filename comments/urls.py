@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import feeds, views
+from . import author_views, feeds, views
 
 urlpatterns = [
     path("articles/<slug:slug>/comments/", views.post_comment, name="post_comment"),
@@ -10,6 +10,8 @@ urlpatterns = [
     path("feed/atom/", feeds.site_feed_atom, name="site_feed_atom"),
     path("articles/<slug:slug>/comments/stamp.gif", views.form_stamp, name="form_stamp"),
     path("comments/<int:pk>/report/", views.report_comment, name="report_comment"),
+    path("comments/<int:pk>/edit/", author_views.edit_comment, name="edit_comment"),
+    path("comments/<int:pk>/delete/", author_views.delete_comment, name="delete_comment"),
     # Tokens come in the query string (?token=), which the access log leaves out.
     path("comments/unsubscribe/", views.unsubscribe, name="unsubscribe"),
     path("comments/confirm/", views.confirm_email, name="confirm_email"),

@@ -11,7 +11,7 @@ from articles.models import Article
 from articles.views import render_article
 from newsroom.cross_origin import csrf_token_for_sessions
 
-from . import notifications
+from . import notifications, readers
 from .forms import CommentForm, ReportForm
 from .http import (
     HttpResponseSeeOther,
@@ -40,7 +40,8 @@ PIXEL = bytes.fromhex("47494638396101000100800000000000ffffff21f90401000000002c0
 @require_POST
 def post_comment(request, slug):
     article = get_object_or_404(Article.objects.published(), slug=slug)
-    data = request.POST.copy()
+    reader = readers.check_may_post(request)  # signed in, or a 403 when the site requires it
+    data = readers.fill_from_account(request.POST.copy(), reader)
     if not data.get("token"):
         # The shared page has no per-reader token: the timing proof is the form's image's cookie.
         # Kept in the field from here on, so a form re-rendered with errors keeps its first time.
@@ -49,11 +50,12 @@ def post_comment(request, slug):
     if not form.is_valid():
         return render_article(request, article, form, status=400)
     try:
-        comment = Comment.objects.submit(
-            form.submission(
-                ip_address=client_ip(request), user_agent=user_agent(request), proofs=sender_proofs(request)
-            )
+        submission = form.submission(
+            ip_address=client_ip(request), user_agent=user_agent(request),
+            proofs=readers.account_proofs(reader, sender_proofs(request)),
         )
+        submission.comment.user = reader.user if reader else None
+        comment = Comment.objects.submit(submission)
     except Refused as refused:
         form.add_error(None, refused.verdict.message)
         response = render_article(request, article, form, status=refused.verdict.status_code)

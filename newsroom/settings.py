@@ -73,6 +73,14 @@ INSTALLED_APPS = [
     "comments",
     "background",
     "webhooks",
+    # Reader accounts (COMMENTS_ACCOUNTS): installed always, so their tables exist
+    # whichever way the switch is set; accounts/urls.py answers 404 while it is off.
+    # accounts first: its templates replace allauth's.
+    "accounts",
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
 ]
 
 MIDDLEWARE = [
@@ -87,6 +95,8 @@ MIDDLEWARE = [
     "newsroom.middleware.FormBodyMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Below SharedPageMiddleware: shared pages never reach it.
+    "allauth.account.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -379,6 +389,53 @@ COMMENTS_CONFIRM_MAX_AGE = env_int("COMMENTS_CONFIRM_MAX_AGE", 3 * 24 * 60 * 60)
 COMMENTS_UNSUBSCRIBE_MAX_AGE = env_int("COMMENTS_UNSUBSCRIBE_MAX_AGE", 90 * 24 * 60 * 60)
 # Seconds a rendered page of replies is kept; any change to them replaces it at once.
 COMMENTS_REPLIES_CACHE_SECONDS = env_int("COMMENTS_REPLIES_CACHE_SECONDS", 24 * 60 * 60)
+
+# --- Reader accounts (accounts/, django-allauth) ---------------------------------
+# Off by default: with it off the sign-in pages answer 404 and the page is as before.
+COMMENTS_ACCOUNTS = env_bool("COMMENTS_ACCOUNTS", False)
+# Only signed-in readers may reply (the form becomes a sign-in link; the API answers 403).
+COMMENTS_REQUIRE_ACCOUNT = env_bool("COMMENTS_REQUIRE_ACCOUNT", False)
+# Seconds after posting during which an author may edit their reply (0: never).
+COMMENTS_EDIT_SECONDS = env_int("COMMENTS_EDIT_SECONDS", 300)
+# How comments asks who is signed in, without importing the accounts app.
+COMMENTS_READER_ACCOUNT = "accounts.readers.signed_in_reader"
+
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "reader_profile"
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+SOCIALACCOUNT_ADAPTER = "accounts.adapter.SocialAccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.DisplayNameForm"
+# allauth's messages and pages name the account by this, never by its address.
+ACCOUNT_USER_DISPLAY = "accounts.readers.display_name"
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_LOGOUT_ON_GET = False
+# Signing up with a known address does not say so on the page (allauth mails its owner instead).
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
+SOCIALACCOUNT_ONLY = False
+SOCIALACCOUNT_AUTO_SIGNUP = True
+# The identity provider's own verified-email claim counts; otherwise allauth sends its own link.
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_LOGIN_ON_GET = False
+# A newsroom's own OpenID Connect provider (SSO): nothing is offered until these are set.
+# COMMENTS_OIDC_SERVER_URL is the issuer (its /.well-known/openid-configuration is read).
+SOCIALACCOUNT_PROVIDERS = {"openid_connect": {"OAUTH_PKCE_ENABLED": True, "APPS": []}}
+if env_str("COMMENTS_OIDC_CLIENT_ID"):
+    SOCIALACCOUNT_PROVIDERS["openid_connect"]["APPS"].append({
+        "provider_id": env_str("COMMENTS_OIDC_PROVIDER_ID", "newsroom"),
+        "name": env_str("COMMENTS_OIDC_NAME", "Newsroom account"),
+        "client_id": env_str("COMMENTS_OIDC_CLIENT_ID"),
+        "secret": env_str("COMMENTS_OIDC_SECRET"),
+        "settings": {"server_url": env_str("COMMENTS_OIDC_SERVER_URL")},
+    })
 
 # --- Background work (issue 15) ------------------------------------------------
 # Django's Tasks API (the django-tasks backport until Django 6.0). The default

@@ -1,0 +1,93 @@
+"""The signed-in reader, as the comments app sees them (COMMENTS_ACCOUNTS).
+
+The accounts app knows about allauth and addresses; comments asks it through
+settings.COMMENTS_READER_ACCOUNT and gets a ``Reader`` back, so it never
+imports the accounts app.
+"""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.module_loading import import_string
+from django.utils.translation import gettext_lazy as _
+
+from . import privacy
+from .http import session_involved
+
+SIGN_IN_TO_REPLY = _("Sign in to reply.")
+VERIFY_TO_REPLY = _("Confirm your email address before replying: follow the link we emailed you.")
+
+
+@dataclass(frozen=True)
+class Reader:
+    user: object
+    name: str  # the account's display name, as replies show it
+    email: str  # the account's verified address; "" while it has none
+
+
+def signed_in_reader(request):
+    """The signed-in reader, or None (accounts off, or no session at all)."""
+    if not settings.COMMENTS_ACCOUNTS or not session_involved(request):
+        # Without a session cookie request.user is never touched: reading it would mark
+        # the session accessed and add "Vary: Cookie" to pages meant to be shared.
+        return None
+    if not hasattr(request, "_comments_reader"):
+        request._comments_reader = import_string(settings.COMMENTS_READER_ACCOUNT)(request)
+    return request._comments_reader
+
+
+def sign_in_url(next_url):
+    return f"{reverse('account_login')}?{urlencode({'next': next_url})}"
+
+
+def check_may_post(request):
+    """The reader posting: a signed-in Reader, or None for an anonymous reader.
+
+    Raises PermissionDenied (403) when sign-in is required and missing, or the
+    account has no verified address yet.
+    """
+    reader = signed_in_reader(request)
+    if reader is None:
+        if settings.COMMENTS_ACCOUNTS and settings.COMMENTS_REQUIRE_ACCOUNT:
+            raise PermissionDenied(SIGN_IN_TO_REPLY)
+        return None
+    if not reader.email:
+        raise PermissionDenied(VERIFY_TO_REPLY)
+    return reader
+
+
+def fill_from_account(data, reader):
+    """The posted fields with the account's name and verified address in place of typed ones."""
+    if reader is not None:
+        data["name"], data["email"] = reader.name, reader.email
+    return data
+
+
+def account_proofs(reader, proofs, article_id=None):
+    """What the account proves, added to what the browser proves (http.sender_proofs):
+    its replies are its own and its verified address is its owner's."""
+    if reader is None:
+        return proofs
+    from .models import Comment
+
+    mine = Comment.objects.filter(user=reader.user).values_list("pk", flat=True)
+    return {
+        "own_ids": frozenset(proofs["own_ids"]) | frozenset(mine.order_by("-pk")[:50]),
+        "proven_commenters": frozenset(proofs["proven_commenters"])
+        | {privacy.commenter_id(privacy.email_digest(reader.email))},
+    }
+
+
+def page_context(request, next_url):
+    """What the reply form needs to know about accounts."""
+    reader = signed_in_reader(request)
+    accounts = settings.COMMENTS_ACCOUNTS
+    return {
+        "reader": reader,
+        "accounts_on": accounts,
+        "account_required": accounts and settings.COMMENTS_REQUIRE_ACCOUNT and reader is None,
+        "sign_in_url": sign_in_url(next_url) if accounts else "",
+    }
