@@ -64,7 +64,7 @@ def test_the_author_edits_within_the_window_and_the_page_shows_edited(author, ow
     staff = Client()
     staff.force_login(moderator)
     admin_page = staff.get(reverse("admin:comments_comment_change", args=[own_reply.pk])).content.decode()
-    assert "Teh harbour closed at noon." in admin_page and "earlier versions" in admin_page
+    assert "Teh harbour closed at noon." in admin_page and "Earlier versions" in admin_page
 
 
 def test_the_article_page_offers_edit_and_delete_to_the_author_only(author, own_reply):
