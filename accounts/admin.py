@@ -2,8 +2,8 @@
 
 Django's and allauth's own admins list and search addresses in full; they are
 replaced here. Whoever may see users (auth.view_user) but not addresses
-(comments.view_commenter_email) gets "j•••@e•••.com", no address search, and no
-provider data (which carries the address). Provider apps come from the
+(comments.view_commenter_email) gets "j•••@e•••.com", no address search, no
+provider data (which carries the address) and no list of addresses. Provider apps come from the
 environment (settings.SOCIALACCOUNT_PROVIDERS), tokens are not stored: neither
 has an admin.
 """
@@ -63,20 +63,27 @@ class AccountUserAdmin(FilterLookupsOnly, UserAdmin):
 
 @admin.register(EmailAddress)
 class AccountEmailAdmin(FilterLookupsOnly, admin.ModelAdmin):
+    """Only for holders of the reveal permission: each row *is* an address (titles, breadcrumbs, history)."""
+
+    list_display = ["email", "user", "primary", "verified"]
     list_filter = ["primary", "verified"]
+    search_fields = ["email", "user__username"]
     raw_id_fields = ["user"]
 
-    def get_list_display(self, request):
-        return ["email" if may_see_addresses(request) else masked_email, "user", "primary", "verified"]
+    def has_module_permission(self, request):
+        return may_see_addresses(request) and super().has_module_permission(request)
 
-    def get_search_fields(self, request):
-        return ["email", "user__username"] if may_see_addresses(request) else ["user__username"]
+    def has_view_permission(self, request, obj=None):
+        return may_see_addresses(request) and super().has_view_permission(request, obj)
 
-    def get_fields(self, request, obj=None):
-        return ["email" if may_see_addresses(request) else masked_email, "user", "primary", "verified"]
+    def has_change_permission(self, request, obj=None):
+        return may_see_addresses(request) and super().has_change_permission(request, obj)
 
-    def get_readonly_fields(self, request, obj=None):
-        return [] if may_see_addresses(request) else [masked_email]
+    def has_add_permission(self, request):
+        return may_see_addresses(request) and super().has_add_permission(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return may_see_addresses(request) and super().has_delete_permission(request, obj)
 
 
 @admin.register(SocialAccount)
