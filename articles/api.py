@@ -1,11 +1,9 @@
 from django.core.validators import validate_slug
-from django.db.models import Count, OuterRef, Subquery
-from django.db.models.functions import Coalesce
 from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
 from rest_framework import viewsets
 from rest_framework.exceptions import NotFound
 
-from comments.models import Comment
+from comments import page
 from newsroom.api import RETRY_AFTER, SLUG, errors
 
 from .models import Article
@@ -62,11 +60,7 @@ class ArticleViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         slug = self.kwargs.get("slug")
         articles = Article.objects.published() if slug is None else published_articles(slug)
-        # Published replies as the page counts them: not those under a hidden parent.
-        public = Comment.objects.public().filter(article=OuterRef("pk")).order_by()
-        articles = articles.annotate(
-            comment_count=Coalesce(Subquery(public.values("article").annotate(n=Count("pk")).values("n")), 0)
-        )
+        articles = page.with_reply_counts(articles)  # as the page counts them: none under a hidden parent
         return articles.defer("body") if self.action == "list" else articles
 
     def get_serializer_class(self):

@@ -5,7 +5,7 @@ Shared article pages carry a surrogate key naming their article (the
 replies change, ``purge_cdn`` asks the CDN to drop every page with that key,
 through COMMENTS_CDN_PURGE_URL, a URL template with ``{key}``. Without it,
 caches pick the change up when they revalidate (``s-maxage``, README "Caching
-and CDNs"). The requests go out from the task queue (articles.tasks.purge_cdn)
+and CDNs"). The requests go out from the task queue (articles.tasks.purge_cdn_on_commit)
 after the change commits, with a short timeout and the queue's retries, so a
 slow or failing CDN never holds up or fails the request that made the change.
 """
@@ -21,16 +21,6 @@ logger = logging.getLogger(__name__)
 
 def surrogate_key(slug):
     return f"article-{slug}"
-
-
-def purge_cdn_on_commit(keys):
-    """Queue the purge of these keys once the transaction commits (nothing without COMMENTS_CDN_PURGE_URL)."""
-    from background.queue import enqueue_on_commit
-
-    from .tasks import purge_cdn
-
-    if settings.COMMENTS_CDN_PURGE_URL and keys:
-        enqueue_on_commit(purge_cdn, sorted(keys))
 
 
 def send_purges(keys):

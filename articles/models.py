@@ -34,16 +34,6 @@ class Article(models.Model):
     def __str__(self):
         return self.title
 
-    def save(self, *args, **kwargs):
-        from comments.threads import pages_changed_on_commit
-
-        # Its cached pages show the title, text and open state, under the old slug too.
-        old_slug = None if self._state.adding else Article.objects.filter(pk=self.pk).values_list(
-            "slug", flat=True
-        ).first()
-        super().save(*args, **kwargs)
-        pages_changed_on_commit(slugs={self.slug, old_slug} - {None})
-
     def get_absolute_url(self):
         return reverse("article", kwargs={"slug": self.slug})
 

@@ -157,7 +157,7 @@ def add_replies(articles, count, statuses=None, *, threaded=True, seed=6):
     from django.db.models import Max
     from django.utils import timezone
 
-    from comments import privacy
+    from comments import paths, privacy
     from comments.models import Comment, Status
     from comments.sanitize import render_reply
 
@@ -179,7 +179,7 @@ def add_replies(articles, count, statuses=None, *, threaded=True, seed=6):
         pk = next_id + i
         parent = latest.get(article.pk) if threaded and rng.random() < 0.33 else None
         depth = parent[1] + 1 if parent and parent[1] < 3 else 0
-        path = f"{parent[2]}/{pk:010d}" if depth else f"{pk:010d}"
+        path = paths.child_path(parent[2] if depth else "", pk)
         reply = Comment(
             id=pk, article=article, parent_id=parent[0] if depth else None, depth=depth, thread_path=path,
             name=f"Reader {i % 997}", email=email, email_digest=digests[email],

@@ -34,7 +34,7 @@ def main():
     (article,) = common.make_articles(1, prefix="markup")
     common.add_replies([article], REPLIES)
     from comments.models import Comment
-    from comments.threads import pages_changed
+    from comments.page_cache import pages_changed
 
     pages_changed([article.pk])
     html = Client().get(article.get_absolute_url(), HTTP_ACCEPT_ENCODING="").content

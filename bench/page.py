@@ -54,7 +54,7 @@ def main():
     common.setup_django(url)
     (article,) = common.make_articles(1, prefix="page")
     common.add_replies([article], REPLIES)
-    from comments.threads import pages_changed
+    from comments.page_cache import pages_changed
 
     pages_changed([article.pk])  # bulk inserts skip save(); a cache left by an earlier run must go
     results, sizes = {}, {}

@@ -25,7 +25,7 @@ def main():
     from django.test import Client
     from django.test.utils import CaptureQueriesContext, override_settings
 
-    from comments.threads import pages_changed
+    from comments.page_cache import pages_changed
 
     client = Client()
     rows, baseline = [], {}

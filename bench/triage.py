@@ -118,12 +118,12 @@ def post_path(rounds=6, per_round=60, spam_share=0.4):
 
     def timed_rule(sub):
         start = time.perf_counter()
-        verdict = triage.triage_rule(sub)
+        verdict = moderation.triage_rule(sub)
         rule_ms.append((time.perf_counter() - start) * 1000)
         return verdict
 
-    without_rule = [rule for rule in moderation.RULES if rule is not triage.triage_rule]
-    with_rule = [timed_rule if rule is triage.triage_rule else rule for rule in moderation.RULES]
+    without_rule = [rule for rule in moderation.RULES if rule is not moderation.triage_rule]
+    with_rule = [timed_rule if rule is moderation.triage_rule else rule for rule in moderation.RULES]
     restore = list(moderation.RULES)
     times = {"without triage": [], "with triage": []}
     url = f"/api/articles/{article.slug}/comments/"

@@ -9,7 +9,7 @@ from django.core.validators import validate_email
 from django.db.models import Count, Exists, F, OuterRef
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
@@ -18,7 +18,7 @@ from newsroom.admin_lookups import FilterLookupsOnly
 from . import privacy
 from .admin_privacy import EMAIL_PERMISSION, PersonalDataActions
 from .models import Comment, CommentRevision, Flag, ListEntry, ModerationEvent, ModerationQueue, Status
-from .threads import pages_changed_on_commit
+from .page_cache import pages_changed_on_commit
 
 MODERATE_PERMISSION = "comments.moderate_comment"
 
@@ -73,14 +73,6 @@ class EventInline(ReadOnlyInline):
     model = ModerationEvent
     fields = readonly_fields = ["created_at", "actor", "from_status", "to_status", "reason"]
     verbose_name_plural = "moderation history"
-
-
-class RevisionInline(ReadOnlyInline):
-    """The text a reply had before each edit by its author (comments/authoring.py)."""
-
-    model = CommentRevision
-    fields = readonly_fields = ["created_at", "status", "body"]
-    verbose_name_plural = _("earlier versions (edited by its author)")
 
 
 class ReportedFilter(admin.SimpleListFilter):
@@ -172,13 +164,13 @@ class CommentAdmin(FilterLookupsOnly, PersonalDataActions, ModeratorsMayView, ad
     # Django counts the whole table for "N total" on every load: the slowest query
     # on the page at 100,000 replies on PostgreSQL, and it grows with the table.
     show_full_result_count = False
-    inlines = [FlagInline, EventInline, RevisionInline]
+    inlines = [FlagInline, EventInline]
     change_form_template = "admin/comments/comment/change_form.html"
     change_list_template = "admin/comments/comment/change_list.html"
     readonly_fields = [
         "article", "in_reply_to", "name", "masked_email", "email", "website", "status", "reason_summary",
         "rendered", "created_at", "moderated_at", "moderated_by", "ip_address", "masked_ip", "user_agent",
-        "masked_user_agent",
+        "masked_user_agent", "earlier_versions",
     ]
 
     def get_fields(self, request, obj=None):
@@ -188,7 +180,7 @@ class CommentAdmin(FilterLookupsOnly, PersonalDataActions, ModeratorsMayView, ad
             personal = ["masked_email", "masked_ip", "masked_user_agent"]
         return [
             "article", "in_reply_to", "name", personal[0], "website", "status", "reason_summary", "rendered",
-            "body", "created_at", "moderated_at", "moderated_by", *personal[1:],
+            "body", "created_at", "moderated_at", "moderated_by", *personal[1:], "earlier_versions",
         ]
 
     def get_changelist_instance(self, request):
@@ -283,6 +275,18 @@ class CommentAdmin(FilterLookupsOnly, PersonalDataActions, ModeratorsMayView, ad
     @admin.display(description="triage", ordering=F("triage_score").asc(nulls_last=True))
     def triage(self, obj):
         return "–" if obj.triage_score is None else f"{obj.triage_score:.2f}"
+
+    @admin.display(description=_("earlier versions"))
+    def earlier_versions(self, obj):
+        """The text before each of its author's edits (comments/authoring.py), oldest first."""
+        revisions = obj.revisions.all() if obj else []
+        if not revisions:
+            return _("– (never edited by its author)")
+        return format_html("<ol class=\"earlier-versions\">{}</ol>", format_html_join(
+            "", "<li><time datetime=\"{}\">{}</time> ({}): {}</li>",
+            ((r.created_at.isoformat(), r.created_at.strftime("%Y-%m-%d %H:%M:%S"), r.get_status_display(), r.body)
+             for r in revisions),
+        ))
 
     @admin.display(description="as readers see it")
     def rendered(self, obj):

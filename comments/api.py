@@ -1,6 +1,6 @@
 """The JSON API for replies: readers read, post and report; moderators work the queue.
 
-Thin views, as the page's: a serializer validates, Comment.objects.submit()
+Thin views, as the page's: a serializer validates, moderation.submit()
 creates, Comment.report() records a report, and the QuerySet and instance
 verbs (approve, reject, mark_spam) moderate, writing the same events as the admin.
 """
@@ -24,7 +24,7 @@ from rest_framework.settings import api_settings
 from articles.api import published_articles
 from newsroom.api import REPLY_ID, RETRY_AFTER, SLUG, DetailSerializer, errors
 
-from . import readers
+from . import moderation, readers
 from .http import client_ip, remember_own_reply, reporter_key, sender_proofs, user_agent
 from .models import Comment, Status
 from .moderation import Refused
@@ -154,8 +154,8 @@ class ArticleReplyViewSet(viewsets.GenericViewSet):
         return Comment.objects.for_article(self.article).public()
 
     def list(self, request, slug):
-        # A list in thread order, as the page shows it.
-        page = self.paginate_queryset(self.get_queryset().shown())
+        # A list in thread order, as the page shows it; one query, counted as it is read.
+        page = self.paginate_queryset(list(self.get_queryset().in_thread_order()))
         return self.get_paginated_response(ReplySerializer(page, many=True).data)
 
     def create(self, request, slug):
@@ -171,7 +171,7 @@ class ArticleReplyViewSet(viewsets.GenericViewSet):
                 proofs=readers.account_proofs(reader, sender_proofs(request)),
             )
             submission.comment.user = reader.user if reader else None
-            comment = Comment.objects.submit(submission)
+            comment = moderation.submit(submission)
         except Refused as refused:
             raise refusal(refused.verdict) from None
         serializer.instance = comment

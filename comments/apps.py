@@ -6,4 +6,5 @@ class CommentsConfig(AppConfig):
     verbose_name = "Replies"
 
     def ready(self):
-        from . import checks  # noqa: F401 (registers the system checks)
+        # Registering: the system checks, and the receivers of comments.events that the models send.
+        from . import checks, tasks, triage  # noqa: F401

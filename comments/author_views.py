@@ -14,11 +14,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from newsroom.cross_origin import csrf_token_for_sessions
+from newsroom.cross_origin import csrf_token_for_sessions, session_involved
 
 from . import authoring
 from .forms import EMPTY_REPLY
-from .http import HttpResponseSeeOther, session_involved
+from .http import HttpResponseSeeOther
 from .moderation import Refused
 from .readers import signed_in_reader
 from .sanitize import render_reply

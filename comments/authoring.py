@@ -35,9 +35,9 @@ from .moderation import (
     judge,
     replies_closed,
     too_many_links,
+    triage_rule,
 )
 from .readers import signed_in_reader
-from .triage import triage_rule
 
 # The rules about what a reply says; those about how it was sent (timing, flood, duplicate) do not apply.
 EDIT_RULES = [replies_closed, banned_commenter, blocklisted, hold_listed, too_many_links, triage_rule]

@@ -1,7 +1,9 @@
 """What happens to replies, announced once it is committed, for other apps to act on.
 
 The comments app does not know who listens: the webhooks app connects to these
-signals in its AppConfig.ready(). Each sends plain ids, like a task argument.
+signals in its AppConfig.ready(), as comments.tasks does for the emails. Each
+sends plain ids, like a task argument. The models send them, so the modules
+above the models (tasks, triage) learn of changes without the models importing them.
 """
 
 import logging
@@ -13,6 +15,9 @@ logger = logging.getLogger(__name__)
 
 reply_event = Signal()  # event="reply.created"|"reply.held"|…, ids=[reply ids]
 commenter_banned = Signal()  # entry_id=the ListEntry holding the ban
+# Sent at once, inside a moderator's decision, before its events are written (comments.triage
+# listens): a receiver may return {reply id: note} to add to those events' reasons.
+deciding = Signal()  # status=the new status, ids=[reply ids]
 
 STATUS_EVENTS = {  # by Status value
     "pending": "reply.held",

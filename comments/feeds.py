@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from articles.models import Article
 
 from .models import Comment
-from .threads import page_version, site_version
+from .page_cache import page_version, site_version
 
 FEED_FIELDS = ("name", "website", "body_html", "created_at", "thread_path", "parent_id", "article_id",
                "article__slug", "article__title")

@@ -97,12 +97,6 @@ def over_rate(request, scope):
     return count > int(allowed)
 
 
-def session_involved(request):
-    """Whether the request carries a session (a signed-in user, a moderator): then Django's
-    token CSRF guards its forms, and its pages are its own (newsroom.cross_origin)."""
-    return settings.SESSION_COOKIE_NAME in request.COOKIES
-
-
 FORM_STAMP_COOKIE = "form_stamp"
 
 

@@ -36,9 +36,10 @@ from lxml import etree
 
 from articles.models import Article
 
+from . import paths
 from .models import Comment, ModerationEvent, Status
 from .sanitize import render_replies
-from .threads import pages_changed
+from .page_cache import pages_changed
 
 BATCH = 500
 READ_AHEAD = 4  # threads sanitised ahead of the one being stored
@@ -447,8 +448,7 @@ class Importer:
             return False
         Comment.objects.bulk_create(comments, batch_size=BATCH)
         for comment in comments:
-            prefix = f"{comment._parent_path}/" if comment._parent_path else ""
-            comment.thread_path = f"{prefix}{comment.pk:010d}"
+            comment.thread_path = paths.child_path(comment._parent_path, comment.pk)
             nodes[comment.source_id] = Node(comment.pk, comment.depth, comment.thread_path, article.pk)
             self.summary.imported[comment.status] += 1
         # The path needs the id the insert gave: as Comment.save() does, but one statement

@@ -1,5 +1,6 @@
 import html
 from collections import defaultdict
+from math import ceil
 
 from django.conf import settings
 from django.db import models, transaction
@@ -7,27 +8,13 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import Left
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import strip_tags
+from django.utils.text import Truncator
 
-from background.queue import enqueue_on_commit
-
-from . import events, privacy
+from . import events, paths, privacy
+from .page_cache import page_url, pages_changed_on_commit
 from .sanitize import render_reply
 from .validators import validate_one_line
-
-
-def _pages_changed(article_ids):
-    from .threads import pages_changed_on_commit
-
-    pages_changed_on_commit(article_ids)
-
-
-def _triage_overturns(ids, status):
-    """{reply id: note} for the replies whose new status goes against the triage model's verdict."""
-    from .triage import overturn_note
-
-    rows = Comment.objects.filter(pk__in=ids, triage_score__isnull=False).values_list("pk", "triage_score", "reasons")
-    notes = {pk: overturn_note(status, score, reasons) for pk, score, reasons in rows}
-    return {pk: note for pk, note in notes.items() if note}
 
 
 class Status(models.TextChoices):
@@ -57,36 +44,42 @@ class CommentQuerySet(models.QuerySet):
     def public(self):
         """Approved replies with no unpublished ancestor: what every reader is shown.
 
-        A reply's ancestors' paths are the prefixes of its own, 11 characters a level.
-        One equality test per level lets PostgreSQL hash each level's hidden replies
-        by path (2 ms for an article with 1,500 hidden replies, where one test against
-        every prefix at once compared each pair: 800 ms). Replies are never deeper
-        than COMMENTS_THREAD_DEPTH allows; any left deeper by a lowered setting are
-        not shown rather than shown unchecked.
+        The one visibility rule: the page, the API, the feeds and the article counts use it.
         """
-        levels = settings.COMMENTS_THREAD_DEPTH
-        hidden = Comment.objects.filter(
-            article=OuterRef("article"), status__in=[Status.PENDING, Status.REJECTED, Status.SPAM]
-        )
-        public = self.approved().filter(depth__lt=levels)
-        for level in range(1, levels):
-            public = public.exclude(
-                Exists(hidden.filter(thread_path=Left(OuterRef("thread_path"), 11 * level - 1)))
-            )
-        return public
+        return self.approved()._without_hidden_ancestors()
 
     def public_or_own(self, own_ids):
-        """Approved replies, plus the unpublished ones whose ids the author holds.
+        """What one reader is shown: public replies, plus the unpublished ones whose ids the author holds
+        (and what hangs under them).
 
         Spam the pipeline caught is included for its author so a spammer sees
         the same "awaiting moderation" as everyone else and learns nothing;
         once a moderator has decided, the author's preview goes.
         """
-        return self.filter(
-            Q(status=Status.APPROVED)
-            | Q(status=Status.PENDING, pk__in=own_ids)
-            | Q(status=Status.SPAM, moderated_at=None, pk__in=own_ids)
+        own = _own_unpublished(own_ids)
+        return self.filter(Q(status=Status.APPROVED) | own)._without_hidden_ancestors(shown_anyway=own)
+
+    def _without_hidden_ancestors(self, shown_anyway=None):
+        """These replies, without those under an unpublished reply (`shown_anyway`: but those).
+
+        A reply's ancestors' paths are prefixes of its own (comments.paths). One equality
+        test per level lets PostgreSQL hash each level's hidden replies by path (2 ms for
+        an article with 1,500 hidden replies, where one test against every prefix at once
+        compared each pair: 800 ms). Replies are never deeper than COMMENTS_THREAD_DEPTH
+        allows; any left deeper by a lowered setting are not shown rather than shown unchecked.
+        """
+        levels = settings.COMMENTS_THREAD_DEPTH
+        hidden = Comment.objects.filter(
+            article=OuterRef("article"), status__in=[Status.PENDING, Status.REJECTED, Status.SPAM]
         )
+        if shown_anyway is not None:
+            hidden = hidden.exclude(shown_anyway)
+        visible = self.filter(depth__lt=levels)
+        for depth in range(levels - 1):
+            visible = visible.exclude(
+                Exists(hidden.filter(thread_path=Left(OuterRef("thread_path"), paths.prefix_length(depth))))
+            )
+        return visible
 
     def reported_open(self):
         """Reported replies no moderator has closed: still published, or sent back to the queue."""
@@ -98,27 +91,13 @@ class CommentQuerySet(models.QuerySet):
         # ~Q(source="") repeats the unique index's condition, so SQLite can use that partial index.
         return self.filter(~Q(source=""), source=source, source_id__in=ids)
 
-    def by_email(self, email):
-        return self.filter(email_digest=privacy.email_digest(email))
-
     def in_thread_order(self):
         """Depth-first: each thread after its parent, threads oldest first."""
         return self.order_by("thread_path")
 
-    def shown(self):
-        """These replies as a list in thread order, without those whose parent is not shown.
-
-        Loads only the public columns, so a template cannot reach an email.
-        """
-        shown_ids, replies = set(), []
-        public = self.only(
-            "article_id", "parent_id", "depth", "name", "website", "body_html", "status", "created_at", "edited_at"
-        )
-        for reply in public.in_thread_order():
-            if reply.parent_id is None or reply.parent_id in shown_ids:
-                shown_ids.add(reply.pk)
-                replies.append(reply)
-        return replies
+    def top_level(self):
+        """The approved replies that start threads: what pages of replies are counted in."""
+        return self.approved().filter(parent=None)
 
     def history_by_digest(self, digests):
         """{digest: {status: count}} for the given commenters, in one query."""
@@ -145,9 +124,12 @@ class CommentQuerySet(models.QuerySet):
             )
             if not changing:
                 return 0
-            overturns = _triage_overturns([pk for pk, _, _ in changing], status) if by else {}
-            now = timezone.now()  # taken under the lock, so events sort in the order they happened
             ids = [pk for pk, _, _ in changing]
+            notes = {}
+            if by is not None:  # a moderator's decision: the triage model learns from it, and notes where it was wrong
+                for _, found in events.deciding.send(sender=Comment, status=status, ids=ids):
+                    notes.update(found or {})
+            now = timezone.now()  # taken under the lock, so events sort in the order they happened
             # A moderator's decision ends any wait for the commenter's email confirmation.
             Comment.objects.filter(pk__in=ids).update(
                 status=status, moderated_at=now, moderated_by=by, awaiting_confirmation=False
@@ -155,20 +137,12 @@ class CommentQuerySet(models.QuerySet):
             ModerationEvent.objects.bulk_create(
                 ModerationEvent(
                     comment_id=pk, actor=by, from_status=old, to_status=status,
-                    reason="; ".join(filter(None, [reason, overturns.get(pk)]))[:500], created_at=now,
+                    reason="; ".join(filter(None, [reason, notes.get(pk)]))[:500], created_at=now,
                 )
                 for pk, old, _ in changing
             )
-            if by is not None:
-                from . import triage
-
-                triage.after_decisions()  # retrain through the task queue when enough decisions came
-            _pages_changed({article_id for _, _, article_id in changing})
-            if status == Status.APPROVED:
-                from . import tasks
-
-                enqueue_on_commit(tasks.replies_approved, ids)
-            events.moderated(status, ids)
+            pages_changed_on_commit({article_id for _, _, article_id in changing})
+            events.moderated(status, ids)  # comments.tasks mails the approved replies' followers
         return len(changing)
 
     def approve(self, *, by=None, reason=""):
@@ -181,38 +155,9 @@ class CommentQuerySet(models.QuerySet):
         return self.moderate(Status.SPAM, by=by, reason=reason)
 
 
-class CommentManager(models.Manager.from_queryset(CommentQuerySet)):
-    def submit(self, submission):
-        """Sanitise, moderate and store a reader's reply; the one way replies are created.
-
-        Raises moderation.Refused (nothing stored) when a rule refuses it.
-        """
-        from . import tasks
-        from .moderation import judge, lock_sender
-
-        comment = submission.comment
-        comment.render()
-        # One write transaction for the checks and the insert: on SQLite
-        # (IMMEDIATE) concurrent posters queue here, so flood and duplicate
-        # checks see each other's replies.
-        with transaction.atomic():
-            lock_sender(comment)
-            judgement = judge(submission)
-            comment.status = judgement.status
-            comment.reasons = "\n".join(judgement.reasons)
-            comment.awaiting_confirmation = (
-                comment.status == Status.PENDING
-                and VerifiedEmail.objects.confirmation_needed(comment.email_digest)
-            )
-            comment.save()
-            if judgement.status != Status.PENDING or judgement.reasons:
-                ModerationEvent.objects.create(
-                    comment=comment, from_status="", to_status=comment.status,
-                    reason=("; ".join(judgement.reasons) or "trusted commenter")[:500],
-                )
-            enqueue_on_commit(tasks.reply_stored, comment.pk)
-            events.stored(comment)
-        return comment
+def _own_unpublished(own_ids):
+    """The author's own replies still awaiting a decision (see public_or_own)."""
+    return Q(status=Status.PENDING, pk__in=own_ids) | Q(status=Status.SPAM, moderated_at=None, pk__in=own_ids)
 
 
 class Comment(models.Model):
@@ -224,8 +169,8 @@ class Comment(models.Model):
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="replies"
     )
     depth = models.PositiveSmallIntegerField(default=0, editable=False)
-    # "0000000012/0000000031": ancestors' ids, so ORDER BY gives thread order.
-    thread_path = models.CharField(max_length=255, blank=True, editable=False)
+    # "0000000012/0000000031": ancestors' ids, so ORDER BY gives thread order (comments.paths).
+    thread_path = models.CharField(max_length=paths.MAX_LENGTH, blank=True, editable=False)
     name = models.CharField(max_length=100, validators=[validate_one_line])
     email = models.EmailField(max_length=254, blank=True)
     email_digest = models.CharField(max_length=64, blank=True, editable=False)
@@ -263,7 +208,7 @@ class Comment(models.Model):
     # When its author last edited it (comments/authoring.py); empty = never.
     edited_at = models.DateTimeField(null=True, blank=True, editable=False)
 
-    objects = CommentManager()
+    objects = CommentQuerySet.as_manager()
 
     class Meta:
         ordering = ["created_at"]
@@ -304,20 +249,27 @@ class Comment(models.Model):
         with transaction.atomic():
             # A new pending reply changes nothing readers see; anything else may.
             if self.status == Status.APPROVED or not self._state.adding:
-                _pages_changed([self.article_id])
+                pages_changed_on_commit([self.article_id])
             super().save(*args, **kwargs)
             if not self.thread_path:
-                prefix = f"{self.parent.thread_path}/" if self.parent else ""
-                self.thread_path = f"{prefix}{self.pk:010d}"
+                self.thread_path = paths.child_path(self.parent.thread_path if self.parent else "", self.pk)
                 Comment.objects.filter(pk=self.pk).update(thread_path=self.thread_path)
 
     def get_absolute_url(self):
         """The reply on its page of the article's replies (one query to find the page)."""
-        from .threads import page_number
+        return f"{page_url(self.article.slug, self.page_number())}#comment-{self.pk}"
 
-        page = page_number(self)
-        query = f"?cpage={page}" if page > 1 else ""
-        return f"{self.article.get_absolute_url()}{query}#comment-{self.pk}"
+    def page_number(self):
+        """The page of its article's replies that shows this reply (comments.threads cuts the pages)."""
+        per_page = settings.COMMENTS_PER_PAGE
+        roots = Comment.objects.for_article(self.article_id).top_level()
+        if settings.COMMENTS_NEWEST_FIRST:
+            counts = roots.aggregate(
+                threads=Count("pk"), newer=Count("pk", filter=Q(thread_path__gt=self.thread_path))
+            )
+            return min(counts["newer"] // per_page + 1, max(1, ceil(counts["threads"] / per_page)))
+        up_to_here = roots.filter(thread_path__lte=self.thread_path).count()
+        return max(1, ceil(up_to_here / per_page))
 
     # The body that body_html was rendered from, so an unchanged body is not sanitised again.
     _rendered_body = None
@@ -352,20 +304,12 @@ class Comment(models.Model):
 
     def excerpt(self, length=80):
         """Plain text: the tags stripped and entities decoded (callers escape it again as they need)."""
-        from django.utils.html import strip_tags
-        from django.utils.text import Truncator
-
         return Truncator(html.unescape(strip_tags(self.body_html))).chars(length)
-
-    @classmethod
-    def max_thread_depth(cls):
-        """Levels thread_path can hold: each is a 10-digit id and a slash."""
-        return (cls._meta.get_field("thread_path").max_length + 1) // 11
 
     def attach_to(self, parent):
         """Reply to `parent`, or to its deepest ancestor within COMMENTS_THREAD_DEPTH."""
         # Capped as well as checked (comments.E001): a reply too deep for thread_path is never tried.
-        max_depth = min(settings.COMMENTS_THREAD_DEPTH, self.max_thread_depth())
+        max_depth = min(settings.COMMENTS_THREAD_DEPTH, paths.MAX_LEVELS)
         while parent is not None and parent.depth + 1 >= max_depth:
             parent = parent.parent
         self.parent = parent

@@ -25,13 +25,14 @@ from functools import cached_property
 
 from django.conf import settings
 from django.core import signing
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
-from . import privacy
-from .models import Comment, ListEntry, Status, VerifiedEmail
+from background.queue import enqueue_on_commit
+
+from . import events, privacy, tasks, triage
+from .models import Comment, ListEntry, ModerationEvent, Status, VerifiedEmail
 from .sanitize import reply_urls, url_hosts
-from .triage import triage_rule
 
 REFUSE, SPAM, HOLD, APPROVE = "refuse", "spam", "hold", "approve"
 
@@ -267,6 +268,18 @@ def too_many_links(sub):
         return Verdict(HOLD, f"held: {links} links")
 
 
+def triage_rule(sub):
+    """The model learnt from moderators (comments/triage.py) marks spam or holds; it never refuses
+    or approves. Imports (``Submission.triage`` False) are not scored."""
+    if not sub.triage:
+        return None
+    found = triage.assess(sub.comment)
+    if found is None:
+        return None
+    action, why = found
+    return Verdict(SPAM, f"spam: {why}") if action == "spam" else Verdict(HOLD, f"held: {why}")
+
+
 def trusted_commenter(sub):
     c = sub.comment
     if c.article.moderation_mode != c.article.ModerationMode.TRUSTED:
@@ -294,7 +307,7 @@ RULES = [
     blocklisted,
     hold_listed,
     too_many_links,
-    triage_rule,  # comments/triage.py: the model learnt from moderators marks spam or holds, after the lists
+    triage_rule,  # after the lists
     trusted_commenter,
 ]
 
@@ -338,3 +351,33 @@ def judge(sub, rules=None):
     else:
         status = Status.PENDING
     return Judgement(status, [v.reason for v in verdicts if v.action != APPROVE])
+
+
+def submit(submission):
+    """Sanitise, moderate and store a reader's reply; the one way replies are created.
+
+    Raises Refused (nothing stored) when a rule refuses it.
+    """
+    comment = submission.comment
+    comment.render()
+    # One write transaction for the checks and the insert: on SQLite
+    # (IMMEDIATE) concurrent posters queue here, so flood and duplicate
+    # checks see each other's replies.
+    with transaction.atomic():
+        lock_sender(comment)
+        judgement = judge(submission)
+        comment.status = judgement.status
+        comment.reasons = "\n".join(judgement.reasons)
+        comment.awaiting_confirmation = (
+            comment.status == Status.PENDING
+            and VerifiedEmail.objects.confirmation_needed(comment.email_digest)
+        )
+        comment.save()
+        if judgement.status != Status.PENDING or judgement.reasons:
+            ModerationEvent.objects.create(
+                comment=comment, from_status="", to_status=comment.status,
+                reason=("; ".join(judgement.reasons) or "trusted commenter")[:500],
+            )
+        enqueue_on_commit(tasks.reply_stored, comment.pk)
+        events.stored(comment)
+    return comment

@@ -50,7 +50,6 @@ from django.utils import timezone
 
 from background.mail import MailNotSent, send_once
 from background.models import SentMail
-from background.queue import enqueue_on_commit
 
 from . import events
 from .models import Comment, ModerationEvent, Status, VerifiedEmail
@@ -82,7 +81,7 @@ def link_with_token(url_name, token):
 
 
 def reply_stored(comment):
-    """What a newly stored reply sets off (the reply_stored task, queued by Comment.objects.submit)."""
+    """What a newly stored reply sets off (the reply_stored task, queued by moderation.submit)."""
     if comment.awaiting_confirmation:
         send_confirmation(comment)
     elif comment.status == Status.PENDING:
@@ -302,10 +301,9 @@ def confirm(reply, own_ids=()):
     with that address this browser posted (`own_ids`); returns how many went.
 
     Others that someone typed the same address on stay out: confirming one's own reply
-    must not vouch for an impersonator's.
+    must not vouch for an impersonator's. The caller queues the moderators' digest
+    (comments.tasks.send_moderation_digest) when some went.
     """
-    from . import tasks
-
     digest = reply.email_digest
     with transaction.atomic():
         VerifiedEmail.objects.get_or_create(digest=digest)
@@ -316,6 +314,5 @@ def confirm(reply, own_ids=()):
         ids = list(waiting.values_list("pk", flat=True))
         released = waiting.update(awaiting_confirmation=False)
         if released:
-            enqueue_on_commit(tasks.send_moderation_digest)
             events.announce("reply.held", ids)
     return released

@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from .models import Comment, CommentRevision, ModerationEvent, VerifiedEmail
 from .sanitize import render_reply
-from .threads import pages_changed_on_commit
+from .page_cache import pages_changed_on_commit
 
 ANONYMOUS = "Anonymous"
 REMOVED = "This reply was removed at its author's request."

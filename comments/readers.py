@@ -14,8 +14,10 @@ from django.utils.http import urlencode
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
+from newsroom.cross_origin import session_involved
+
 from . import privacy
-from .http import session_involved
+from .models import Comment
 
 SIGN_IN_TO_REPLY = _("Sign in to reply.")
 VERIFY_TO_REPLY = _("Confirm your email address before replying: follow the link we emailed you.")
@@ -71,8 +73,6 @@ def account_proofs(reader, proofs, article_id=None):
     its replies are its own and its verified address is its owner's."""
     if reader is None:
         return proofs
-    from .models import Comment
-
     mine = Comment.objects.filter(user=reader.user).values_list("pk", flat=True)
     return {
         "own_ids": frozenset(proofs["own_ids"]) | frozenset(mine.order_by("-pk")[:50]),

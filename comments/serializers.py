@@ -30,7 +30,7 @@ class ReplySerializer(serializers.ModelSerializer):
 class NewReplySerializer(serializers.ModelSerializer):
     """A new reply: what a reader sends, and what the server made of it."""
 
-    # The limits of the page's form; after them Comment.objects.submit() decides, as for the form.
+    # The limits of the page's form; after them moderation.submit() decides, as for the form.
 
     name = serializers.CharField(max_length=100, validators=[validate_one_line])
     email = serializers.EmailField(
@@ -85,7 +85,7 @@ class NewReplySerializer(serializers.ModelSerializer):
         return body
 
     def submission(self, *, ip_address, user_agent, proofs):
-        """The unsaved reply, for Comment.objects.submit(); API clients have no form token."""
+        """The unsaved reply, for moderation.submit(); API clients have no form token."""
         data = self.validated_data
         comment = Comment(
             article=self.context["article"], name=data["name"], email=data["email"],

@@ -4,9 +4,12 @@ Each task takes ids, reloads what it needs, and may run twice (a retry, a worker
 that died mid-task): emails go through background.mail.send_once.
 """
 
+from django.dispatch import receiver
 from django_tasks import task
 
-from . import notifications, personal_data, triage
+from background.queue import enqueue_on_commit
+
+from . import events, notifications, personal_data, triage
 from .models import Comment
 
 
@@ -20,6 +23,13 @@ def reply_stored(comment_id):
 @task()
 def replies_approved(ids):
     return notifications.replies_approved(ids)
+
+
+@receiver(events.reply_event, dispatch_uid="comments.tasks.replies_approved")
+def on_reply_event(event, ids, **kwargs):
+    """Approved replies (sent after the decision commits): their followers and parents' authors are mailed."""
+    if event == events.STATUS_EVENTS["approved"]:
+        enqueue_on_commit(replies_approved, ids)
 
 
 @task(takes_context=True)

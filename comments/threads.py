@@ -5,7 +5,7 @@ under them, oldest thread first (or newest, with COMMENTS_NEWEST_FIRST).
 Pages are cut along thread_path: each page is one range of paths, found from
 the paths of the top-level replies at its edges. So a page costs the same few
 queries however many replies the article has, and every reply, including an
-author's own pending one, falls on exactly one page, which `page_number`
+author's own pending one, falls on exactly one page, which Comment.page_number
 computes for permalinks.
 
 Nesting is worked out here in one pass over the replies in thread order, so
@@ -13,23 +13,19 @@ the template writes nested lists from flags instead of including itself
 recursively.
 """
 
-import functools
-import hashlib
 import re
-import time
 from itertools import pairwise
-from math import ceil
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import Count, Q
-from django.template.loader import get_template, render_to_string
+from django.template.loader import render_to_string
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from . import page_cache
 from .models import Comment, Status
 
 
@@ -49,13 +45,17 @@ class ThreadPage:
         self.paginator = Paginator(range(counts["threads"]), settings.COMMENTS_PER_PAGE)
         self.page = self.paginator.get_page(number)
 
-        lower, upper = self._edges(top_level(comments))
+        lower, upper = self._edges(comments.top_level())
         shown = comments.public_or_own(own_ids)
         if lower is not None:
             shown = shown.filter(thread_path__gte=lower)
         if upper is not None:
             shown = shown.filter(thread_path__lt=upper)
-        replies = shown.shown()
+        # The columns the templates use: fewer bytes from the database. Not a privacy boundary
+        # (a deferred field loads when read); what a template may show is its own choice.
+        replies = list(shown.in_thread_order().only(
+            "article_id", "parent_id", "depth", "name", "website", "body_html", "status", "created_at", "edited_at"
+        ))
         if self.newest_first:
             replies = newest_threads_first(replies)
         self.replies = nest(replies)
@@ -77,33 +77,8 @@ class ThreadPage:
             upper = edge[per_page] if len(edge) > per_page else None
         return lower, upper
 
-    def approved_reply(self, pk):
-        """The approved reply `pk` if it is on this page (for "Replying to …"), else None."""
-        try:
-            pk = int(pk)
-        except (TypeError, ValueError):
-            return None
-        return next((r for r in self.replies if r.pk == pk and r.status == Status.APPROVED), None)
-
     def page_links(self):
         return self.paginator.get_elided_page_range(self.page.number, on_each_side=2, on_ends=1)
-
-
-def top_level(comments):
-    return comments.approved().filter(parent=None)
-
-
-def page_number(comment):
-    """The page of its article's replies that shows `comment`."""
-    per_page = settings.COMMENTS_PER_PAGE
-    roots = top_level(Comment.objects.for_article(comment.article_id))
-    if settings.COMMENTS_NEWEST_FIRST:
-        counts = roots.aggregate(
-            threads=Count("pk"), newer=Count("pk", filter=Q(thread_path__gt=comment.thread_path))
-        )
-        return min(counts["newer"] // per_page + 1, max(1, ceil(counts["threads"] / per_page)))
-    up_to_here = roots.filter(thread_path__lte=comment.thread_path).count()
-    return max(1, ceil(up_to_here / per_page))
 
 
 def newest_threads_first(replies):
@@ -132,113 +107,24 @@ def nest(replies):
 
 # --- Cached pages ----------------------------------------------------------------------
 #
-# The rendered threads and page links of one page are cached per article, under a
-# version that every change to the article or its published replies replaces (at
-# once, and again after the change commits, so a reader can never cache the old
-# state under the new version). articles.page_cache keeps whole pages under the
-# same version. Readers with an unpublished reply of their own on the article get
-# a fresh render, since only they may see it. Nothing in a section is per reader.
-
-MAX_CACHED_PAGE = 1000
-
-
-SITE_VERSION_KEY = "pages-version:every-article"
-
-
-def version_key(slug):
-    """Versions are kept by slug, so a cached page and its version come in one cache read."""
-    return f"pages-version:{hashlib.blake2b(slug.encode(), digest_size=12).hexdigest()}"
-
-
-def pages_changed(article_ids=(), slugs=(), purge=True):
-    """Invalidate every cached page of these articles (by id or slug); returns their slugs.
-
-    HTTP caches in front of the site learn it from the new ETag when they revalidate,
-    and at once from the CDN purge queued after the transaction commits, when a purge URL is set.
-    """
-    from articles.cdn import purge_cdn_on_commit, surrogate_key
-    from articles.models import Article
-
-    slugs = set(slugs)
-    if article_ids:
-        slugs |= set(Article.objects.filter(pk__in=set(article_ids)).values_list("slug", flat=True))
-    if slugs:
-        now = time.time_ns()
-        # The site-wide reply feeds change with any article's replies.
-        cache.set_many({**{version_key(slug): now for slug in slugs}, SITE_VERSION_KEY: now}, timeout=None)
-    if purge and slugs:
-        purge_cdn_on_commit([surrogate_key(slug) for slug in slugs])
-    return slugs
-
-
-def pages_changed_on_commit(article_ids=(), slugs=()):
-    """Invalidate now, so this transaction's own reads are fresh, and again after commit,
-    so a reader who rendered the old state meanwhile cannot have cached it under the new version.
-    Slugs are looked up now: after a deletion commits there is nothing left to look up."""
-    slugs = pages_changed(article_ids, slugs, purge=False)
-    transaction.on_commit(lambda: pages_changed(slugs=slugs))
-
-
-@functools.cache
-def templates_fingerprint(*names):
-    """Changes when a deploy changes the markup, so no page is served in the old one."""
-    sources = "".join(get_template(name).template.source for name in names)
-    return hashlib.blake2b(sources.encode(), digest_size=6).hexdigest()
-
-
-def page_version(slug):
-    """The current cache version of the article's pages."""
-    return _version(version_key(slug))
-
-
-def site_version():
-    """The current cache version of what shows every article's replies (the site-wide feeds)."""
-    return _version(SITE_VERSION_KEY)
-
-
-def _version(key):
-    version = cache.get(key)
-    if version is None:
-        cache.add(key, time.time_ns(), timeout=None)
-        version = cache.get(key)
-    return version
-
-
-def layout_key():
-    return f"{settings.COMMENTS_PER_PAGE}:{int(settings.COMMENTS_NEWEST_FIRST)}"
-
-
-def _section_key(article, page, accepts_replies):
-    fingerprint = templates_fingerprint("comments/section.html", "comments/thread.html", "comments/pages.html")
-    return (f"replies:{article.pk}:{page_version(article.slug)}:{page}:{layout_key()}:"
-            f"{int(accepts_replies)}:{fingerprint}")
+# The rendered threads and page links of one page are cached per article under the keys
+# of comments.page_cache, which owns their versions and invalidation. Readers with an
+# unpublished reply of their own on the article get a fresh render, since only they may
+# see it. Nothing in a section is per reader.
 
 
 def render_section(article, page, own_ids, accepts_replies):
     """(page number, reply count, html, number of pages) of one page of the article's replies."""
     threads = ThreadPage(article, page, own_ids)
-    page_url = article.get_absolute_url()
-    if threads.page.number > 1:
-        page_url += f"?cpage={threads.page.number}"
     html = render_to_string(
         "comments/section.html",
         {
-            "article": article, "threads": threads, "replies": threads.replies, "page_url": page_url,
+            "article": article, "threads": threads, "replies": threads.replies,
+            "page_url": page_cache.page_url(article.slug, threads.page.number),
             "accepts_replies": accepts_replies,
         },
     )
     return threads.page.number, threads.reply_count, html, threads.paginator.num_pages
-
-
-def parse_page(value):
-    """The page number in ?cpage=, 1 when absent; None for anything but a plain page number."""
-    if value is None:
-        return 1
-    return int(value) if re.fullmatch(r"[1-9][0-9]{0,8}", value) else None
-
-
-def _page_count_key(article):
-    return f"replies-pages:{article.pk}:{page_version(article.slug)}:{layout_key()}"
 
 
 def replies_section(article, own_ids, page):
@@ -252,17 +138,17 @@ def replies_section(article, own_ids, page):
     own_unpublished = own_ids and Comment.objects.for_article(article).filter(
         pk__in=own_ids, status__in=[Status.PENDING, Status.SPAM]
     ).exists()
-    cacheable = not own_unpublished and page <= MAX_CACHED_PAGE
+    cacheable = not own_unpublished and page <= page_cache.MAX_CACHED_PAGE
     if cacheable:
-        page_count = cache.get(_page_count_key(article))
+        page_count = cache.get(page_cache.page_count_key(article))
         if page_count is not None and page > page_count:
             return page_count, None, None
-    key = _section_key(article, page, accepts_replies) if cacheable else None
+    key = page_cache.section_key(article, page, accepts_replies) if cacheable else None
     section = cache.get(key) if key else None
     if section is None:
         section = render_section(article, page, own_ids, accepts_replies)
         if cacheable:
-            cache.set(_page_count_key(article), section[3], timeout=settings.COMMENTS_REPLIES_CACHE_SECONDS)
+            cache.set(page_cache.page_count_key(article), section[3], timeout=settings.COMMENTS_REPLIES_CACHE_SECONDS)
             if section[0] == page:
                 cache.set(key, section, timeout=settings.COMMENTS_REPLIES_CACHE_SECONDS)
     number, reply_count, html = section[:3]

@@ -25,7 +25,7 @@ been marked spam, ``hold_at`` so that at most 5 % would have been held
 in the database with skops (no pickle) and a keyed checksum; scoring loads the
 active version once per process and version.
 
-The rule ``triage_rule`` (in moderation.RULES) scores each new reply from the
+The rule ``moderation.triage_rule`` asks ``assess`` to score each new reply from the
 form and the API, stores the score and the version on it, and marks spam or
 holds; it never refuses and never approves. A moderator's decision against
 the model is recorded as an overturn (see ``overturn_note``), weighs
@@ -48,9 +48,11 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Count, Exists, OuterRef, Q
+from django.dispatch import receiver
 from django.utils import timezone
 from django_tasks import task
 
+from . import events
 from .models import Comment, ModerationEvent, Status
 from .triage_model import TriageModel
 
@@ -537,20 +539,14 @@ def thresholds(scorer):
     return spam_at, min(spam_at, scorer.hold_at if hold_at is None else hold_at)
 
 
-def triage_rule(sub):
-    """Score the reply and store the score on it; mark spam or hold above the thresholds.
+def assess(comment):
+    """Score a new reply and store the score on it; ("spam" or "hold", why) above the thresholds, else None.
 
-    A rule of moderation.RULES: never refuses, never approves. Imports
-    (``Submission.triage`` False) are not scored.
+    moderation.triage_rule turns it into a verdict.
     """
-    from .moderation import HOLD, SPAM, Verdict
-
-    if not getattr(sub, "triage", True):
-        return None
     scorer = active_scorer()
     if scorer is None:
         return None
-    comment = sub.comment
     reply = reply_of(comment, _history(comment.email_digest))
     try:
         score = scorer.score(reply)
@@ -562,7 +558,7 @@ def triage_rule(sub):
     if score < hold_at:
         return None
     why = f"triage {math.floor(score * 100) / 100:.2f} ({', '.join(scorer.reasons(reply))})"
-    return Verdict(SPAM, f"spam: {why}") if score >= spam_at else Verdict(HOLD, f"held: {why}")
+    return ("spam" if score >= spam_at else "hold"), why
 
 
 def triage_reasons(comment):
@@ -637,9 +633,14 @@ def decisions_recorded():
         retrain.enqueue(TriageModel.Trigger.DECISIONS)
 
 
-def after_decisions():
-    """Called by CommentQuerySet.moderate() for a moderator's decisions."""
+@receiver(events.deciding, dispatch_uid="comments.triage.decisions")
+def after_decisions(status, ids, **kwargs):
+    """A moderator's decisions (CommentQuerySet.moderate()): retrain through the task queue once
+    they commit, if enough came; returns {reply id: note} for those that overturn the model."""
     transaction.on_commit(decisions_recorded)
+    rows = Comment.objects.filter(pk__in=ids, triage_score__isnull=False).values_list("pk", "triage_score", "reasons")
+    notes = {pk: overturn_note(status, score, reasons) for pk, score, reasons in rows}
+    return {pk: note for pk, note in notes.items() if note}
 
 
 def nightly():

@@ -8,10 +8,10 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from articles.models import Article
-from articles.views import render_article
-from newsroom.cross_origin import csrf_token_for_sessions
+from background.queue import enqueue_on_commit
+from newsroom.cross_origin import csrf_token_for_sessions, session_involved
 
-from . import notifications, readers
+from . import moderation, notifications, readers, tasks
 from .forms import CommentForm, ReportForm
 from .http import (
     HttpResponseSeeOther,
@@ -23,12 +23,12 @@ from .http import (
     remember_proven_commenter,
     reporter_key,
     sender_proofs,
-    session_involved,
     set_form_stamp,
     user_agent,
 )
 from .models import Comment, Flag
 from .moderation import Refused, form_token
+from .page import render_article
 from .threads import reply_message_tag
 
 # The smallest transparent GIF: the reply form's timing image.
@@ -55,7 +55,7 @@ def post_comment(request, slug):
             proofs=readers.account_proofs(reader, sender_proofs(request)),
         )
         submission.comment.user = reader.user if reader else None
-        comment = Comment.objects.submit(submission)
+        comment = moderation.submit(submission)
     except Refused as refused:
         form.add_error(None, refused.verdict.message)
         response = render_article(request, article, form, status=refused.verdict.status_code)
@@ -136,7 +136,8 @@ def confirm_email(request):
     done = request.method == "POST"
     response = render(request, "comments/confirm_email.html", {"done": done})
     if done:
-        notifications.confirm(reply, own_ids=own_reply_ids(request))
+        if notifications.confirm(reply, own_ids=own_reply_ids(request)):
+            enqueue_on_commit(tasks.send_moderation_digest)
         remember_proven_commenter(request, response, reply.email_digest)
     patch_cache_control(response, private=True, no_store=True)
     return response

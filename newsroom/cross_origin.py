@@ -56,6 +56,12 @@ class CrossOriginProtectionMiddleware:
         return permission_denied(request, PermissionDenied(message))
 
 
+def session_involved(request):
+    """Whether the request carries a session (a signed-in user, a moderator): then Django's
+    token CSRF guards its forms, and its pages are its own."""
+    return settings.SESSION_COOKIE_NAME in request.COOKIES
+
+
 def csrf_token_for_sessions(view):
     """Django's token CSRF for requests that carry a session; none for those without.
 
@@ -64,8 +70,6 @@ def csrf_token_for_sessions(view):
     posts. A session cookie (signed-in users, moderators) is what a forged request
     could ride on, and their pages are their own, so they keep the token.
     """
-    from comments.http import session_involved
-
     protected = csrf_protect(view)
 
     @csrf_exempt

@@ -8,6 +8,7 @@ README's settings table lists every name.
 import os
 import sys
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 import dj_database_url
 from csp.constants import NONE, SELF
@@ -86,8 +87,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Shared article pages from the cache, before sessions, users and messages (articles/page_cache.py).
-    "articles.page_cache.SharedPageMiddleware",
+    # Shared article pages from the cache, before sessions, users and messages (comments/page_cache.py).
+    "comments.page_cache.SharedPageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "newsroom.cross_origin.CrossOriginProtectionMiddleware",
@@ -333,8 +334,6 @@ COMMENTS_RATES = {
 
 def email_url_settings(url):
     """Django's EMAIL_* settings from "scheme://user:password@host:port"."""
-    from urllib.parse import unquote, urlsplit
-
     parts = urlsplit(url)
     backends = {
         "console": "django.core.mail.backends.console.EmailBackend",

@@ -121,7 +121,7 @@ class DeliveryAdmin(FilterLookupsOnly, AdminOnly, admin.ModelAdmin):
 
     @admin.action(description=_("Send the selected failed deliveries again"), permissions=["manage"])
     def send_again(self, request, queryset):
-        count = sum(delivery.send_again() for delivery in queryset.filter(status=Delivery.Status.FAILED))
+        count = sum(tasks.send_again(delivery) for delivery in queryset.filter(status=Delivery.Status.FAILED))
         self.message_user(
             request, ngettext("%d delivery queued again.", "%d deliveries queued again.", count) % count,
             messages.SUCCESS,

@@ -7,9 +7,10 @@ class WebhooksConfig(AppConfig):
     verbose_name = _("Webhooks")
 
     def ready(self):
+        # Connecting to the comments app's signals needs its modules, which need the app registry ready.
         from comments import events
 
-        from . import dispatch
+        from . import tasks
 
-        events.reply_event.connect(dispatch.on_reply_event, dispatch_uid="webhooks.reply_event")
-        events.commenter_banned.connect(dispatch.on_commenter_banned, dispatch_uid="webhooks.commenter_banned")
+        events.reply_event.connect(tasks.on_reply_event, dispatch_uid="webhooks.reply_event")
+        events.commenter_banned.connect(tasks.on_commenter_banned, dispatch_uid="webhooks.commenter_banned")

@@ -18,25 +18,11 @@ from comments import privacy
 from comments.models import Comment, ListEntry
 from newsroom.logs import redact
 
-from .models import TEST_EVENT, Endpoint
+from .models import TEST_EVENT
 
 logger = logging.getLogger(__name__)
 
 _LISTED_IP = re.compile(r"\bIP \S+")
-
-
-def on_reply_event(sender, *, event, ids, **kwargs):
-    from . import tasks
-
-    if Endpoint.objects.filter(active=True).exists():
-        tasks.dispatch.enqueue(event, ids)
-
-
-def on_commenter_banned(sender, *, entry_id, **kwargs):
-    from . import tasks
-
-    if Endpoint.objects.filter(active=True).exists():
-        tasks.dispatch.enqueue("commenter.banned", [entry_id])
 
 
 def _reasons(comment):

@@ -11,8 +11,6 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from background.queue import enqueue_on_commit
-
 from . import net
 
 EVENTS = [
@@ -96,13 +94,11 @@ class Endpoint(models.Model):
         return False
 
     def disable(self):
-        """Switch off for good (until an administrator ticks "active" again) and tell the moderators."""
-        from . import tasks
-
+        """Switch off for good (until an administrator ticks "active" again); True if it was on.
+        The caller tells the moderators (webhooks.tasks.endpoint_failed)."""
         if not Endpoint.objects.filter(pk=self.pk, active=True).update(active=False, disabled_at=timezone.now()):
             return False  # already off
         self.active = False
-        enqueue_on_commit(tasks.tell_moderators_endpoint_disabled, self.pk)
         return True
 
     def wants(self, event):
@@ -151,12 +147,3 @@ class Delivery(models.Model):
         if status == self.Status.DELIVERED:
             self.delivered_at = self.last_attempt_at
         self.save()
-
-    def send_again(self):
-        """Queue a failed delivery once more (the admin's action), with the same webhook-id."""
-        from . import tasks
-
-        if Delivery.objects.filter(pk=self.pk, status=self.Status.FAILED).update(status=self.Status.PENDING):
-            enqueue_on_commit(tasks.deliver, self.pk)
-            return True
-        return False

@@ -15,7 +15,9 @@ from django_tasks import task
 from standardwebhooks.webhooks import Webhook
 
 from background.mail import send_once
+from background.queue import enqueue_on_commit
 from background.retries import attempts, max_attempts
+from comments.notifications import absolute, moderator_emails
 
 from . import dispatch as payloads
 from . import net
@@ -76,7 +78,7 @@ def deliver(context, delivery_id):
         status, latency = net.post(endpoint.url, delivery.payload, signed_headers(delivery))
     except net.UnsafeURL as exc:  # no retry: the address will not become public by waiting
         delivery.record_attempt(status=Delivery.Status.FAILED, error=f"refused: {exc}")
-        endpoint.attempt_failed()
+        endpoint_failed(endpoint)
         return "refused"
     except (OSError, http.client.HTTPException) as exc:
         error = f"{type(exc).__name__}: {exc}"
@@ -87,7 +89,7 @@ def deliver(context, delivery_id):
             endpoint.attempt_succeeded()
             return status
         error = f"HTTP {status}"
-    disabled = endpoint.attempt_failed()
+    disabled = endpoint_failed(endpoint)
     delivery.record_attempt(
         status=Delivery.Status.FAILED if last or disabled else None,
         response_status=status, latency_ms=latency, error=error,
@@ -105,10 +107,35 @@ def prune_deliveries():
     return deleted
 
 
+def endpoint_failed(endpoint):
+    """Count a failed attempt; True if that switched the endpoint off, and then the moderators are told."""
+    disabled = endpoint.attempt_failed()
+    if disabled:
+        enqueue_on_commit(tell_moderators_endpoint_disabled, endpoint.pk)
+    return disabled
+
+
+def send_again(delivery):
+    """Queue a failed delivery once more (the admin's action), with the same webhook-id."""
+    if Delivery.objects.filter(pk=delivery.pk, status=Delivery.Status.FAILED).update(status=Delivery.Status.PENDING):
+        enqueue_on_commit(deliver, delivery.pk)
+        return True
+    return False
+
+
+def on_reply_event(sender, *, event, ids, **kwargs):
+    """comments.events.reply_event (connected in WebhooksConfig.ready)."""
+    if Endpoint.objects.filter(active=True).exists():
+        dispatch.enqueue(event, ids)
+
+
+def on_commenter_banned(sender, *, entry_id, **kwargs):
+    if Endpoint.objects.filter(active=True).exists():
+        dispatch.enqueue("commenter.banned", [entry_id])
+
+
 @task()
 def tell_moderators_endpoint_disabled(endpoint_id):
-    from comments.notifications import absolute, moderator_emails
-
     endpoint = Endpoint.objects.filter(pk=endpoint_id, active=False).exclude(disabled_at=None).first()
     if endpoint is None:
         return 0  # switched on again meanwhile

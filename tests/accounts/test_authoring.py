@@ -64,7 +64,7 @@ def test_the_author_edits_within_the_window_and_the_page_shows_edited(author, ow
     staff = Client()
     staff.force_login(moderator)
     admin_page = staff.get(reverse("admin:comments_comment_change", args=[own_reply.pk])).content.decode()
-    assert "Teh harbour closed at noon." in admin_page and "Earlier versions" in admin_page
+    assert "Teh harbour closed at noon." in admin_page and "earlier versions" in admin_page.lower()
 
 
 def test_the_article_page_offers_edit_and_delete_to_the_author_only(author, own_reply):
@@ -77,9 +77,12 @@ def test_the_article_page_offers_edit_and_delete_to_the_author_only(author, own_
     assert "/edit/" not in html and f'href="/comments/{own_reply.pk}/delete/"' in html
 
 
-@pytest.mark.parametrize("seconds,allowed", [(0, True), (299, True), (299.9, True), (300, False), (301, False)])
-def test_the_edit_window_at_its_edges(author, own_reply, seconds, allowed):
-    aged(own_reply, seconds)
+@pytest.mark.parametrize("seconds,allowed", [(0, True), (299, True), (299.999, True), (300, False), (301, False)])
+def test_the_edit_window_at_its_edges(author, own_reply, seconds, allowed, monkeypatch):
+    # The clock stands still for the request: the reply is exactly `seconds` old throughout.
+    now = timezone.now()
+    Comment.objects.filter(pk=own_reply.pk).update(created_at=now - timedelta(seconds=seconds))
+    monkeypatch.setattr(timezone, "now", lambda: now)
     response = edit(author, own_reply, "Changed.")
     own_reply.refresh_from_db()
     if allowed:

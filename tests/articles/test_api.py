@@ -103,3 +103,19 @@ def test_reading_articles_is_throttled_per_ip(api, article, settings):
 def test_articles_are_read_only(api, article):
     assert api.post("/api/articles/", {"slug": "new"}, format="json").status_code == 405
     assert api.delete(f"/api/articles/{article.slug}/").status_code == 405
+
+
+def test_comment_count_is_the_page_s_count_not_the_approved_replies(api, client, admin_client, article, make_comment):
+    """One visibility rule: an approved answer under a rejected reply is counted nowhere, as nobody sees it."""
+    parent = make_comment()
+    make_comment(parent=parent)
+    make_comment(status=Status.PENDING)
+    parent.reject()
+    assert api.get(f"/api/articles/{article.slug}/").json()["comment_count"] == 0
+    assert api.get("/api/articles/").json()["results"][0]["comment_count"] == 0
+    assert "No replies yet" in client.get(article.get_absolute_url()).content.decode()
+    listing = admin_client.get("/admin/articles/article/").content.decode()
+    assert '<td class="field-published">0</td>' in listing and '<td class="field-pending">1</td>' in listing
+    make_comment()  # a published thread of its own: counted everywhere
+    assert api.get(f"/api/articles/{article.slug}/").json()["comment_count"] == 1
+    assert '<td class="field-published">1</td>' in admin_client.get("/admin/articles/article/").content.decode()

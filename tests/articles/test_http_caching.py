@@ -7,7 +7,8 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 
-from articles import cdn, page_cache
+from articles import cdn
+from comments import page_cache
 from comments.models import Status
 from tests.conftest import prove_own
 

@@ -12,7 +12,7 @@ from django.test import Client
 
 from comments.models import Comment
 from comments.moderation import form_token
-from comments.threads import pages_changed
+from comments.page_cache import pages_changed
 from tests.conftest import reply_data
 from tests.proof.xss_payloads import PAYLOADS
 

@@ -237,7 +237,7 @@ def test_article_admin_shows_reply_counts_per_status(client, admin_user, article
     make_comment(status=Status.PENDING)
     client.force_login(admin_user)
     html = client.get(reverse("admin:articles_article_changelist")).content.decode()
-    assert '<td class="field-approved">1</td>' in html and '<td class="field-pending">2</td>' in html
+    assert '<td class="field-published">1</td>' in html and '<td class="field-pending">2</td>' in html
 
 
 def test_queue_leaves_out_replies_awaiting_email_confirmation(moderator_client, make_comment):

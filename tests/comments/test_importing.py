@@ -15,7 +15,7 @@ from comments import importing, privacy
 from comments.models import Comment, ModerationEvent, Status
 from comments.notifications import notify_moderators
 from comments.sanitize import render_reply
-from comments.threads import page_version
+from comments.page_cache import page_version
 
 from . import export_samples as samples
 
