@@ -104,6 +104,7 @@ def test_an_account_without_a_verified_address_cannot_post(accounts_on, make_rea
                             "csrfmiddlewaretoken": csrf(client, article.get_absolute_url())})
     assert response.status_code == 403
     assert "Confirm your email address" in response.content.decode()
+    assert "send it again" in client.get(article.get_absolute_url()).content.decode()
     assert not Comment.objects.exists()
 
 
