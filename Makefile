@@ -22,7 +22,6 @@ install-dev: $(VENV)/.dev
 ## with a background worker beside the server (emails, webhooks); Ctrl-C stops both.
 run: install
 	$(PY) manage.py migrate --noinput
-	$(PY) manage.py createcachetable
 	$(PY) manage.py load_seeds
 	@# The worker gets a session of its own so that stopping it stops its autoreloader child too.
 	@setsid $(PY) manage.py run_worker & worker=$$!; \

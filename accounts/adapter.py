@@ -4,14 +4,15 @@ part of an address ever becomes a username or a display name."""
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.utils import user_field, user_username
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
-from django.conf import settings
+
+from comments.conf import comment_settings
 
 NAME_FIELDS = ("username", "name", "first_name", "last_name")
 
 
 class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request):
-        return settings.COMMENTS_ACCOUNTS
+        return comment_settings.ACCOUNTS
 
     def save_user(self, request, user, form, commit=True):
         # The display name asked at sign-up (accounts.forms), in place before the username is made from it.
@@ -30,7 +31,7 @@ class AccountAdapter(DefaultAccountAdapter):
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):
     def is_open_for_signup(self, request, sociallogin):
-        return settings.COMMENTS_ACCOUNTS
+        return comment_settings.ACCOUNTS
 
     def populate_user(self, request, sociallogin, data):
         # Many providers send the address as preferred_username (some even as the name).

@@ -8,7 +8,7 @@ environment (settings.SOCIALACCOUNT_PROVIDERS), tokens are not stored: neither
 has an admin.
 """
 
-import allauth.account.admin  # noqa: F401  (registered first, so that they can be replaced here)
+import allauth.account.admin
 import allauth.socialaccount.admin  # noqa: F401
 from allauth.account.models import EmailAddress
 from allauth.socialaccount.models import SocialAccount, SocialApp, SocialToken

@@ -3,9 +3,10 @@
 from functools import wraps
 
 from allauth import urls as allauth_urls
-from django.conf import settings
 from django.http import Http404
 from django.urls import URLPattern, URLResolver, path
+
+from comments.conf import comment_settings
 
 from . import views
 
@@ -13,7 +14,7 @@ from . import views
 def _only_with_accounts(view):
     @wraps(view)
     def gated(request, *args, **kwargs):
-        if not settings.COMMENTS_ACCOUNTS:
+        if not comment_settings.ACCOUNTS:
             raise Http404
         return view(request, *args, **kwargs)
 

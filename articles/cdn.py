@@ -14,7 +14,7 @@ import logging
 import urllib.request
 from urllib.parse import quote
 
-from django.conf import settings
+from .conf import article_settings
 
 logger = logging.getLogger(__name__)
 
@@ -25,7 +25,7 @@ def surrogate_key(slug):
 
 def send_purges(keys):
     """Request the purge of each key; raises PurgeFailed (for the queue to retry) if any failed."""
-    template = settings.COMMENTS_CDN_PURGE_URL
+    template = article_settings.CDN_PURGE_URL
     if not template or not keys:
         return
     _send([_purge_request(template.format(key=quote(key, safe=""))) for key in keys])
@@ -37,17 +37,17 @@ class PurgeFailed(Exception):
 
 def _purge_request(url):
     headers = {}
-    if settings.COMMENTS_CDN_PURGE_HEADER:  # e.g. "Fastly-Key: …" or "Authorization: Bearer …"
-        name, _, value = settings.COMMENTS_CDN_PURGE_HEADER.partition(":")
+    if article_settings.CDN_PURGE_HEADER:  # e.g. "Fastly-Key: …" or "Authorization: Bearer …"
+        name, _, value = article_settings.CDN_PURGE_HEADER.partition(":")
         headers[name.strip()] = value.strip()
-    return urllib.request.Request(url, method=settings.COMMENTS_CDN_PURGE_METHOD, headers=headers)
+    return urllib.request.Request(url, method=article_settings.CDN_PURGE_METHOD, headers=headers)
 
 
 def _send(requests):
     failed = []
     for request in requests:
         try:
-            with urllib.request.urlopen(request, timeout=settings.COMMENTS_CDN_PURGE_TIMEOUT) as response:
+            with urllib.request.urlopen(request, timeout=article_settings.CDN_PURGE_TIMEOUT) as response:
                 response.read()
         except Exception as error:  # noqa: BLE001 — any failure is logged and retried by the queue
             # The path only: a purge URL may carry a service id or token in its query.

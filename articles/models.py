@@ -1,9 +1,10 @@
 from datetime import timedelta
 
-from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+
+from .conf import article_settings
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -44,5 +45,5 @@ class Article(models.Model):
         """Open, and not yet auto-closed by COMMENTS_CLOSE_AFTER_DAYS."""
         if not self.comments_open:
             return False
-        days = settings.COMMENTS_CLOSE_AFTER_DAYS
+        days = article_settings.CLOSE_AFTER_DAYS
         return not days or (now or timezone.now()) < self.published_at + timedelta(days=days)

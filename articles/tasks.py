@@ -1,11 +1,11 @@
 """The articles app's background work: telling the CDN about changed pages."""
 
-from django.conf import settings
 from django_tasks import task
 
 from background.queue import enqueue_on_commit
 
 from . import cdn
+from .conf import article_settings
 
 
 @task()
@@ -16,5 +16,5 @@ def purge_cdn(keys):
 
 def purge_cdn_on_commit(keys):
     """Queue the purge of these keys once the transaction commits (nothing without COMMENTS_CDN_PURGE_URL)."""
-    if settings.COMMENTS_CDN_PURGE_URL and keys:
+    if article_settings.CDN_PURGE_URL and keys:
         enqueue_on_commit(purge_cdn, sorted(keys))

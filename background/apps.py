@@ -7,4 +7,4 @@ class BackgroundConfig(AppConfig):
     verbose_name = _("Background work")
 
     def ready(self):
-        from . import retries  # noqa: F401  (connects the retry scheduler to task_finished)
+        from . import checks, retries  # noqa: F401  (registers the checks; connects the retry scheduler)

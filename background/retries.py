@@ -18,35 +18,38 @@ import logging
 import random
 from datetime import timedelta
 
-from django.conf import settings
 from django.dispatch import receiver
 from django.utils import timezone
 from django_tasks import TaskResultStatus
 from django_tasks.signals import task_finished
 from django_tasks_db.models import DBTaskResult
 
+from .conf import background_settings
+
 logger = logging.getLogger(__name__)
 
-_attempt_settings = {}  # task module path -> name of the setting with its number of attempts
+_attempts = {}  # task module path -> what reads its number of attempts
 
 
-def attempts(setting_name):
-    """Give a task its own number of attempts, read from a setting: ``@attempts("X")`` above ``@task``."""
+def attempts(read):
+    """Give a task its own number of attempts, read when it fails (so a setting's current value):
+    ``@attempts(lambda: webhook_settings.ATTEMPTS)`` above ``@task``."""
 
     def register(task):
-        _attempt_settings[task.module_path] = setting_name
+        _attempts[task.module_path] = read
         return task
 
     return register
 
 
 def max_attempts(task_path):
-    return getattr(settings, _attempt_settings.get(task_path, "BACKGROUND_TASK_ATTEMPTS"))
+    read = _attempts.get(task_path)
+    return read() if read else background_settings.TASK_ATTEMPTS
 
 
 def backoff(attempt):
     """Seconds before attempt `attempt` + 1: base × 2^(attempt-1), capped, with up to 25% taken off at random."""
-    delay = min(settings.BACKGROUND_RETRY_MAX_SECONDS, settings.BACKGROUND_RETRY_BASE_SECONDS * 2 ** (attempt - 1))
+    delay = min(background_settings.RETRY_MAX_SECONDS, background_settings.RETRY_BASE_SECONDS * 2 ** (attempt - 1))
     return delay * (1 - random.random() / 4)  # noqa: S311 (jitter, not a secret)
 
 
@@ -70,7 +73,7 @@ def schedule_retry(sender, task_result, **kwargs):
 
 def recover_stalled():
     """Requeue tasks left RUNNING by a worker that died; returns how many."""
-    cutoff = timezone.now() - timedelta(seconds=settings.BACKGROUND_TASK_TIMEOUT)
+    cutoff = timezone.now() - timedelta(seconds=background_settings.TASK_TIMEOUT)
     stalled = DBTaskResult.objects.running().filter(started_at__lt=cutoff)
     count = stalled.update(status=TaskResultStatus.READY, run_after=timezone.now())
     if count:

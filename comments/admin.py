@@ -15,10 +15,11 @@ from django.utils.translation import gettext_lazy as _
 
 from newsroom.admin_lookups import FilterLookupsOnly
 
-from . import privacy
+from . import privacy, reasons
 from .admin_privacy import EMAIL_PERMISSION, PersonalDataActions
 from .models import Comment, CommentRevision, Flag, ListEntry, ModerationEvent, ModerationQueue, Status
 from .page_cache import pages_changed_on_commit
+from .reasons import Decision, Rule
 
 MODERATE_PERMISSION = "comments.moderate_comment"
 
@@ -71,7 +72,7 @@ class FlagInline(ReadOnlyInline):
 
 class EventInline(ReadOnlyInline):
     model = ModerationEvent
-    fields = readonly_fields = ["created_at", "actor", "from_status", "to_status", "reason"]
+    fields = readonly_fields = ["created_at", "actor", "from_status", "to_status", "reason_code", "reason"]
     verbose_name_plural = "moderation history"
 
 
@@ -93,41 +94,22 @@ class ReportedFilter(admin.SimpleListFilter):
 
 
 class ReasonFilter(admin.SimpleListFilter):
-    """Filter by why a reply was held or marked spam (the text the rules record)."""
+    """Filter by why a reply was held or marked spam: the reason codes the rules record."""
 
-    title = "reason"
+    title = _("reason")
     parameter_name = "reason"
-    REASONS = {
-        "links": ("Too many links", " links"),
-        "held-list": ("Hold-list match", "held: word"),
-        "blocklist": ("Blocklist match", "spam: blocklisted"),
-        "banned": ("Banned commenter", "spam: banned"),
-        "honeypot": ("Honeypot", "spam: honeypot"),
-        "fast": ("Sent too fast", "spam: form sent"),
-        "reported": ("Reported by readers", "reported by"),
-        "triage": ("Triage model", ": triage"),
-    }
 
     def lookups(self, request, model_admin):
-        return [(key, label) for key, (label, _) in self.REASONS.items()]
+        return reasons.reply_choices()
 
     def queryset(self, request, queryset):
-        if self.value() in self.REASONS:
-            return queryset.filter(reasons__icontains=self.REASONS[self.value()][1])
+        if self.value() in Rule.values:
+            return queryset.with_reason(self.value())
         return queryset
 
 
 class RejectForm(forms.Form):
-    reason = forms.ChoiceField(
-        choices=[
-            ("abusive", "Abusive or uncivil"),
-            ("off-topic", "Off-topic"),
-            ("personal-data", "Shares someone's personal data"),
-            ("legal", "Legal risk (defamation, contempt)"),
-            ("misinformation", "Misinformation"),
-            ("other", "Other"),
-        ]
-    )
+    reason = forms.ChoiceField(label=_("Reason"), choices=Decision.choices)
     note = forms.CharField(required=False, max_length=300, widget=forms.TextInput(attrs={"size": 60}))
 
 
@@ -314,10 +296,11 @@ class CommentAdmin(FilterLookupsOnly, PersonalDataActions, ModeratorsMayView, ad
     def reject(self, request, queryset):
         form = RejectForm(request.POST if "apply" in request.POST else None)
         if form.is_valid():
-            reason = "rejected: " + form.cleaned_data["reason"]
+            code = form.cleaned_data["reason"]
+            reason = "rejected: " + code
             if form.cleaned_data["note"]:
                 reason += " — " + form.cleaned_data["note"]
-            self._report(request, queryset.reject(by=request.user, reason=reason), "rejected")
+            self._report(request, queryset.reject(by=request.user, reason=reason, code=code), "rejected")
             return None
         context = {
             **self.admin_site.each_context(request),
@@ -342,7 +325,7 @@ class CommentAdmin(FilterLookupsOnly, PersonalDataActions, ModeratorsMayView, ad
                 defaults={"created_by": request.user, "note": "banned from the moderation queue"},
             )
         spammed = Comment.objects.filter(email_digest__in=digests, status=Status.PENDING).mark_spam(
-            by=request.user, reason="banned commenter"
+            by=request.user, reason="banned commenter", code=Rule.BANNED
         )
         self.message_user(
             request, f"{len(digests)} commenter(s) banned; {spammed} pending repl(ies) marked as spam.",
@@ -436,8 +419,8 @@ class FlagAdmin(FilterLookupsOnly, ModeratorsMayView, admin.ModelAdmin):
 
 @admin.register(ModerationEvent)
 class ModerationEventAdmin(FilterLookupsOnly, ModeratorsMayView, admin.ModelAdmin):
-    list_display = ["created_at", "comment", "from_status", "to_status", "actor", "reason"]
-    list_filter = ["to_status"]
+    list_display = ["created_at", "comment", "from_status", "to_status", "actor", "reason_code", "reason"]
+    list_filter = ["to_status", "reason_code"]
     list_select_related = ["comment__article", "actor"]
 
     def has_add_permission(self, request):

@@ -1,8 +1,9 @@
 """The JSON API for replies: readers read, post and report; moderators work the queue.
 
-Thin views, as the page's: a serializer validates, moderation.submit()
-creates, Comment.report() records a report, and the QuerySet and instance
-verbs (approve, reject, mark_spam) moderate, writing the same events as the admin.
+Thin views, as the page's: a serializer validates and its save() submits the
+reply through comments.intake, Comment.report() records a report, and the
+QuerySet and instance verbs (approve, reject, mark_spam) moderate, writing the
+same events as the admin.
 """
 
 from django.db.models import Count, F
@@ -24,8 +25,9 @@ from rest_framework.settings import api_settings
 from articles.api import published_articles
 from newsroom.api import REPLY_ID, RETRY_AFTER, SLUG, DetailSerializer, errors
 
-from . import moderation, readers
-from .http import client_ip, remember_own_reply, reporter_key, sender_proofs, user_agent
+from . import readers
+from .http import remember_own_reply, reporter_key
+from .intake import Sender
 from .models import Comment, Status
 from .moderation import Refused
 from .permissions import CanModerate
@@ -166,15 +168,9 @@ class ArticleReplyViewSet(viewsets.GenericViewSet):
         serializer = self.get_serializer(data=data)
         serializer.is_valid(raise_exception=True)
         try:
-            submission = serializer.submission(
-                ip_address=client_ip(request), user_agent=user_agent(request),
-                proofs=readers.account_proofs(reader, sender_proofs(request)),
-            )
-            submission.comment.user = reader.user if reader else None
-            comment = moderation.submit(submission)
+            comment = serializer.save(sender=readers.account_sender(reader, Sender.from_request(request)))
         except Refused as refused:
             raise refusal(refused.verdict) from None
-        serializer.instance = comment
         response = Response(serializer.data, status=status.HTTP_201_CREATED)
         # A browser client proves its own replies the way the page's form does.
         remember_own_reply(request, response, comment)
@@ -224,7 +220,8 @@ class ReplyViewSet(viewsets.GenericViewSet):
 _QUEUE_REPLY = {
     "id": 31, "article": "storm-closes-the-harbour", "parent": 12, "name": "Jane Reader",
     "website": "https://jane.example.org/", "body_html": "<p>Buy cheap watches at …</p>", "status": "pending",
-    "reasons": ["held: 3 links"], "flag_count": 0, "created_at": "2026-11-24T20:10:33Z",
+    "reasons": ["held: 3 links"], "reason_codes": ["too_many_links"], "flag_count": 0,
+    "created_at": "2026-11-24T20:10:33Z",
     "commenter": "5d1c0a9e7b3f4a21", "commenter_history": {"pending": 1, "approved": 4, "rejected": 0, "spam": 0},
     "triage_score": 0.42, "triage_reasons": [],
 }
@@ -249,14 +246,18 @@ def _verb(summary, to_status):
 @extend_schema_view(
     list=extend_schema(
         summary="Replies for moderators",
-        description="Every reply (or those of one status, one article), oldest first (`ordering=-triage_score`: "
-        "likeliest spam first), with why it was held, how many readers reported it, the triage model's score, "
+        description="Every reply (or those of one status, one article, one reason code), oldest first "
+        "(`ordering=-triage_score`: likeliest spam first), with why it was held (`reasons` in words, "
+        "`reason_codes` as codes), how many readers reported it, the triage model's score, "
         "and its author as an opaque `commenter` id with their record. "
         "The email is never part of it.",
         parameters=[QueueFilterSerializer],
         responses={
             200: QueueReplySerializer(many=True),
-            **errors(400, 401, 404, e403="Signed in without the “Can moderate replies” permission."),
+            **errors(
+                401, 404, e400="A filter is not valid; an unknown `reason` answers with the codes allowed.",
+                e403="Signed in without the “Can moderate replies” permission.",
+            ),
         },
         examples=[OpenApiExample("A reply in the queue", value=_QUEUE_REPLY, response_only=True, status_codes=["200"])],
     ),
@@ -286,12 +287,13 @@ class ModerationViewSet(viewsets.GenericViewSet):
     lookup_value_regex = r"[^/]+"
 
     def get_queryset(self):
-        # Only the columns the serializer reads: never the address, the IP or the user agent.
+        # Only the columns the serializer reads, to read less. The serializer's fields are what keep
+        # the address, the IP and the user agent out (deferred fields load on access; tests/test_allow_lists.py).
         return (
             Comment.objects.select_related("article")
             .only(
                 "article", "article__slug", "parent_id", "name", "website", "body_html", "status", "reasons",
-                "created_at", "email_digest", "triage_score",
+                "reason_codes", "created_at", "email_digest", "triage_score",
             )
             .annotate(flag_count=Count("flags"))
             .order_by("created_at", "pk")
@@ -307,6 +309,8 @@ class ModerationViewSet(viewsets.GenericViewSet):
             queryset = queryset.in_queue()  # not replies still waiting for their author's confirmation
         elif wanted:
             queryset = queryset.filter(status=wanted)
+        if reason := params.validated_data.get("reason"):
+            queryset = queryset.with_reason(reason)
         if params.validated_data.get("article"):
             queryset = queryset.filter(article__slug=params.validated_data["article"])
         if ordering := params.validated_data.get("ordering"):

@@ -17,22 +17,21 @@ from django.views.decorators.http import require_http_methods
 from newsroom.cross_origin import csrf_token_for_sessions, session_involved
 
 from . import authoring
-from .forms import EMPTY_REPLY
 from .http import HttpResponseSeeOther
+from .models import Comment
 from .moderation import Refused
 from .readers import signed_in_reader
-from .sanitize import render_reply
 from .threads import reply_message_tag
 
 
-class EditForm(forms.Form):
-    body = forms.CharField(label=gettext_lazy("Comment"), max_length=5000, widget=forms.Textarea(attrs={"rows": 8}))
+class EditForm(forms.ModelForm):
+    """The reply's text alone, with the model field's checks (length, text left once sanitised)."""
 
-    def clean_body(self):
-        body = self.cleaned_data["body"]
-        if not render_reply(body):
-            raise forms.ValidationError(EMPTY_REPLY, code="empty")
-        return body
+    class Meta:
+        model = Comment
+        fields = ["body"]
+        labels = {"body": gettext_lazy("Comment")}
+        widgets = {"body": forms.Textarea(attrs={"rows": 8})}
 
 
 def _own_reply(request, pk):
@@ -63,6 +62,7 @@ def edit_comment(request, pk):
     reply = _own_reply(request, pk)
     if not authoring.may_edit(reply):
         return _page(request, "comments/edit.html", {"reply": reply, "closed": True}, status=403)
+    # Unbound to the instance: the form only checks the text; authoring.edit() applies it.
     form = EditForm(request.POST if request.method == "POST" else None, initial={"body": reply.body})
     context = {"reply": reply, "form": form, "closes_at": authoring.edit_closes_at(reply)}
     if request.method == "GET" or not form.is_valid():

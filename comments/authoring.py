@@ -16,7 +16,6 @@ the browser holding the signed own-replies cookie (comments.http) that the
 
 from datetime import timedelta
 
-from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -25,8 +24,9 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from . import events, personal_data
+from .conf import comment_settings
 from .http import own_reply_ids
-from .models import Comment, CommentRevision, ModerationEvent, Status
+from .models import Comment, CommentRevision, ModerationEvent
 from .moderation import (
     Submission,
     banned_commenter,
@@ -61,12 +61,12 @@ def authored(request):
 
 
 def edit_closes_at(reply):
-    return reply.created_at + timedelta(seconds=settings.COMMENTS_EDIT_SECONDS)
+    return reply.created_at + timedelta(seconds=comment_settings.EDIT_SECONDS)
 
 
 def may_edit(reply, now=None):
     """Within the edit window: from posting until COMMENTS_EDIT_SECONDS later (that instant excluded)."""
-    return settings.COMMENTS_EDIT_SECONDS > 0 and (now or timezone.now()) < edit_closes_at(reply)
+    return comment_settings.EDIT_SECONDS > 0 and (now or timezone.now()) < edit_closes_at(reply)
 
 
 def edit(reply, body, *, by=None, own=frozenset()):

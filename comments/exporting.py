@@ -1,9 +1,11 @@
 """Replies out: every reply with its thread, status and dates, as JSON lines or WXR.
 
 What identifies a commenter — email address, IP address, user agent, and the
-moderation reasons, which may name a blocklisted address — is not even loaded
-unless the operator asks for personal data. Streamed: one article at a time,
-its replies read from the database in chunks.
+moderation reasons, which may name a blocklisted address — is written only when
+the operator asks for personal data: the writers name each field they write
+(tests/test_allow_lists.py). Those fields are not loaded either, but that only
+saves reading: a deferred field loads when accessed. Streamed: one article at a
+time, its replies read from the database in chunks.
 """
 
 import json

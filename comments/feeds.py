@@ -10,7 +10,6 @@ when the replies on the page do.
 
 import hashlib
 
-from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.core.cache import cache
 from django.http import HttpResponse
@@ -21,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from articles.models import Article
 
+from .conf import comment_settings
 from .models import Comment
 from .page_cache import page_version, site_version
 
@@ -35,7 +35,7 @@ def _replies(article=None):
         replies = replies.filter(article__published_at__lte=timezone.now())
     else:
         replies = replies.for_article(article)
-    items = getattr(settings, "COMMENTS_FEED_ITEMS", 50)
+    items = comment_settings.FEED_ITEMS
     return replies.select_related("article").only(*FEED_FIELDS).order_by("-created_at", "-pk")[:items]
 
 
@@ -53,7 +53,7 @@ class RepliesFeed(Feed):
 
     def item_guid(self, reply):
         # The permalink carries the page of replies, which moves as threads are added.
-        return f"{settings.COMMENTS_SITE_URL}{reply.article.get_absolute_url()}#comment-{reply.pk}"
+        return f"{comment_settings.SITE_URL}{reply.article.get_absolute_url()}#comment-{reply.pk}"
 
     item_guid_is_permalink = False
 
@@ -116,7 +116,7 @@ def _cached(request, feed, version, name, *args):
     if entry is None:
         response = feed(request, *args)
         entry = (response.content, response["Content-Type"], response.get("Last-Modified"))
-        cache.set(key, entry, timeout=settings.COMMENTS_REPLIES_CACHE_SECONDS)
+        cache.set(key, entry, timeout=comment_settings.REPLIES_CACHE_SECONDS)
     content, content_type, last_modified = entry
     response = HttpResponse(content, content_type=content_type)
     if last_modified:

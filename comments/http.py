@@ -1,13 +1,11 @@
 """Request and response details shared by the reply views and the API."""
 
-import time
-
 from django.conf import settings
-from django.core.cache import caches
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 
 from . import privacy
+from .conf import comment_settings
 
 OWN_REPLIES_COOKIE = "own_replies"
 _OWN_REPLIES_SALT = "comments.own-replies"
@@ -23,15 +21,11 @@ class HttpResponseSeeOther(HttpResponseRedirect):
 
 def client_ip(request):
     """The reader's address; X-Forwarded-For is trusted only behind a known proxy."""
-    if settings.COMMENTS_TRUST_X_FORWARDED_FOR:
+    if comment_settings.TRUST_X_FORWARDED_FOR:
         forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
         if forwarded:
             return forwarded.split(",")[0].strip() or None
     return request.META.get("REMOTE_ADDR") or None
-
-
-def user_agent(request):
-    return request.META.get("HTTP_USER_AGENT", "")[:300]
 
 
 def _signed_list(request, name, salt):
@@ -64,11 +58,6 @@ def remember_proven_commenter(request, response, digest):
     _set_signed_list(response, PROVEN_COOKIE, _PROVEN_SALT, [*known, privacy.commenter_id(digest)])
 
 
-def sender_proofs(request):
-    """What this browser proves about its sender, for moderation.Submission."""
-    return {"own_ids": frozenset(own_reply_ids(request)), "proven_commenters": proven_commenters(request)}
-
-
 def reporter_key(request):
     """Who is reporting, as a keyed digest: the account if logged in, else the IP."""
     user = getattr(request, "user", None)
@@ -76,25 +65,6 @@ def reporter_key(request):
     return privacy.keyed_digest("reporter", who)
 
 
-def over_rate(request, scope):
-    """Count this request against COMMENTS_RATES[scope] ("10/hour") per IP; True if over.
-
-    A fixed window in the shared cache, so every server process counts together.
-    """
-    if not settings.COMMENTS_THROTTLE_ENABLED:
-        return False
-    allowed, per = settings.COMMENTS_RATES[scope].split("/")
-    seconds = {"second": 1, "minute": 60, "hour": 3600, "day": 86400}[per.rstrip("s")]
-    window = int(time.time() // seconds)
-    key = f"rate:{scope}:{privacy.keyed_digest('rate', str(client_ip(request)))}:{window}"
-    limits = caches["limits"]
-    limits.add(key, 0, timeout=seconds)
-    try:
-        count = limits.incr(key)
-    except ValueError:  # expired between add and incr
-        limits.set(key, 1, timeout=seconds)
-        count = 1
-    return count > int(allowed)
 
 
 FORM_STAMP_COOKIE = "form_stamp"
@@ -108,6 +78,6 @@ def form_stamp_token(request):
 def set_form_stamp(response, article, token):
     # Sent back only with replies to this article: not with page views, which stay shared.
     response.set_cookie(
-        FORM_STAMP_COOKIE, token, max_age=settings.COMMENTS_FORM_MAX_AGE, path=reverse("post_comment", args=[article.slug]),
+        FORM_STAMP_COOKIE, token, max_age=comment_settings.FORM_MAX_AGE, path=reverse("post_comment", args=[article.slug]),
         httponly=True, samesite="Lax", secure=settings.SESSION_COOKIE_SECURE,
     )

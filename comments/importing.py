@@ -3,8 +3,8 @@
 A reader (``comments.wordpress``, ``comments.disqus``) streams an export and
 yields one ``ImportedThread`` at a time: where the replies belong and the replies
 themselves, in any order. ``Importer`` finds (or creates) the article, threads the
-replies and stores them in one transaction per article, deriving ``body_html``
-and ``email_digest`` with ``Comment.render()`` as every reply does. The posting
+replies and stores them in one transaction per article, building each with
+``comments.intake.build_reply()`` as every reply is built. The posting
 rules (flood, timing, duplicates) are not applied and no email is sent: these
 replies were judged on the site they come from. Each keeps its source and its id
 there, so running an import again adds nothing twice, and gets one moderation
@@ -23,9 +23,7 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from html.parser import HTMLParser
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator, validate_email
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -37,13 +35,17 @@ from lxml import etree
 from articles.models import Article
 
 from . import paths
+from .conf import comment_settings
+from .intake import build_reply
 from .models import Comment, ModerationEvent, Status
+from .reasons import Rule
 from .sanitize import render_replies
 from .page_cache import pages_changed
 
 BATCH = 500
 READ_AHEAD = 4  # threads sanitised ahead of the one being stored
 SANITISE_CHUNK = 250  # replies per task of a worker process
+_NAME_LENGTH = Comment._meta.get_field("name").max_length
 
 
 class ImportFailed(ValueError):
@@ -155,24 +157,22 @@ def parse_date(value, *, utc=True):
     return moment
 
 
-def clean_email(value):
+def _accepted(field, value):
+    """The value, stripped, if Comment's field accepts it; else "": an import keeps what it can."""
     value = (value or "").strip()
     try:
-        validate_email(value)
-    except ValidationError:
-        return ""
-    return value if len(value) <= 254 else ""
-
-
-def clean_url(value):
-    value = (value or "").strip()
-    if not value or len(value) > 200:
-        return ""
-    try:
-        URLValidator(schemes=["http", "https"])(value)
+        Comment._meta.get_field(field).run_validators(value)
     except ValidationError:
         return ""
     return value
+
+
+def clean_email(value):
+    return _accepted("email", value)
+
+
+def clean_url(value):
+    return _accepted("website", value)
 
 
 def clean_ip(value):
@@ -418,26 +418,23 @@ class Importer:
         return "" if parent_id in seen else parent_id
 
     def _insert(self, article, generation, parents, nodes):
-        max_depth = settings.COMMENTS_THREAD_DEPTH
+        max_depth = comment_settings.THREAD_DEPTH
         now = timezone.now()
         comments = []
         for reply in sorted(generation, key=lambda r: (r.created_at or now, r.source_id)):
             parent = nodes.get(parents[reply.source_id])
             parent = parent.within(max_depth) if parent else None
-            comment = Comment(
-                article=article, parent_id=parent.pk if parent else None, depth=parent.depth + 1 if parent else 0,
-                name=reply.name.strip()[:100] or "Anonymous", email=clean_email(reply.email),
-                website=clean_url(reply.website), body=reply.body, status=reply.status,
-                reasons=self.label, ip_address=clean_ip(reply.ip_address),
-                user_agent=(reply.user_agent or "")[:300], created_at=reply.created_at or now,
+            # Sanitised ahead in a worker process (run()), or by build_reply() now.
+            comment = build_reply(
+                article, parent_id=parent.pk if parent else None, depth=parent.depth + 1 if parent else 0,
+                name=reply.name.strip()[:_NAME_LENGTH] or "Anonymous", email=clean_email(reply.email),
+                website=clean_url(reply.website), body=reply.body, body_html=self.rendered.get(reply.body),
+                status=reply.status, reasons=self.label, reason_codes=[Rule.IMPORTED], ip_address=clean_ip(reply.ip_address),
+                user_agent=reply.user_agent or "", created_at=reply.created_at or now,
                 source=self.source, source_id=reply.source_id,
                 # Moderators' alerts and digests are about new replies: not these.
                 moderators_notified_at=now if reply.status == Status.PENDING else None,
             )
-            if (html := self.rendered.get(reply.body)) is not None:
-                # render_reply() ran in a worker process: render() sees the body is rendered.
-                comment.body_html, comment._rendered_body = html, reply.body
-            comment.render()  # body_html and email_digest, exactly as Comment.save() derives them
             if not comment.body_html:
                 self.summary.skipped[SKIP_EMPTY] += 1
                 nodes[reply.source_id] = parent  # its answers take its place
@@ -460,7 +457,8 @@ class Importer:
                 [(comment.thread_path, comment.pk) for comment in comments],
             )
         ModerationEvent.objects.bulk_create(
-            (ModerationEvent(comment=c, from_status="", to_status=c.status, reason=self.label, created_at=now)
+            (ModerationEvent(comment=c, from_status="", to_status=c.status, reason=self.label,
+                             reason_code=Rule.IMPORTED, created_at=now)
              for c in comments),
             batch_size=BATCH,
         )

@@ -12,9 +12,12 @@ from django.utils.html import strip_tags
 from django.utils.text import Truncator
 
 from . import events, paths, privacy
+from .conf import comment_settings
+from .fields import LimitedTextField, WebsiteField
 from .page_cache import page_url, pages_changed_on_commit
+from .reasons import Rule, event_choices
 from .sanitize import render_reply
-from .validators import validate_one_line
+from .validators import validate_one_line, validate_readable
 
 
 class Status(models.TextChoices):
@@ -68,7 +71,7 @@ class CommentQuerySet(models.QuerySet):
         compared each pair: 800 ms). Replies are never deeper than COMMENTS_THREAD_DEPTH
         allows; any left deeper by a lowered setting are not shown rather than shown unchecked.
         """
-        levels = settings.COMMENTS_THREAD_DEPTH
+        levels = comment_settings.THREAD_DEPTH
         hidden = Comment.objects.filter(
             article=OuterRef("article"), status__in=[Status.PENDING, Status.REJECTED, Status.SPAM]
         )
@@ -86,6 +89,16 @@ class CommentQuerySet(models.QuerySet):
         return self.filter(
             Exists(Flag.objects.filter(comment=OuterRef("pk"))), status__in=[Status.APPROVED, Status.PENDING]
         )
+
+    def with_reason(self, *codes):
+        """Replies with any of these reason codes among their ``reason_codes``."""
+        # The quoted code in the list's JSON text: one lookup for SQLite and PostgreSQL
+        # alike (SQLite has no JSON containment), and "flood" never matches "flood_elsewhere".
+        matches = Q()
+        for code in codes:
+            matches |= Q(reason_codes__icontains=f'"{code}"')
+        return self.filter(matches) if codes else self.none()
+
     def imported_from(self, source, ids):
         """Replies imported from `source` under these ids there."""
         # ~Q(source="") repeats the unique index's condition, so SQLite can use that partial index.
@@ -112,8 +125,10 @@ class CommentQuerySet(models.QuerySet):
             history[digest][status] = n
         return history
 
-    def moderate(self, status, *, by=None, reason=""):
+    def moderate(self, status, *, by=None, reason="", code=""):
         """Move these replies to `status`, one event per real change; returns how many changed.
+
+        `reason` is the event's text, `code` its reason code (a reasons.Rule or reasons.Decision).
 
         Rows are locked first, so two moderators acting at once each see the
         other's result and no change is recorded twice.
@@ -137,7 +152,8 @@ class CommentQuerySet(models.QuerySet):
             ModerationEvent.objects.bulk_create(
                 ModerationEvent(
                     comment_id=pk, actor=by, from_status=old, to_status=status,
-                    reason="; ".join(filter(None, [reason, notes.get(pk)]))[:500], created_at=now,
+                    reason="; ".join(filter(None, [reason, notes.get(pk)]))[:500], reason_code=code,
+                    created_at=now,
                 )
                 for pk, old, _ in changing
             )
@@ -145,14 +161,14 @@ class CommentQuerySet(models.QuerySet):
             events.moderated(status, ids)  # comments.tasks mails the approved replies' followers
         return len(changing)
 
-    def approve(self, *, by=None, reason=""):
-        return self.moderate(Status.APPROVED, by=by, reason=reason)
+    def approve(self, *, by=None, reason="", code=""):
+        return self.moderate(Status.APPROVED, by=by, reason=reason, code=code)
 
-    def reject(self, *, by=None, reason=""):
-        return self.moderate(Status.REJECTED, by=by, reason=reason)
+    def reject(self, *, by=None, reason="", code=""):
+        return self.moderate(Status.REJECTED, by=by, reason=reason, code=code)
 
-    def mark_spam(self, *, by=None, reason=""):
-        return self.moderate(Status.SPAM, by=by, reason=reason)
+    def mark_spam(self, *, by=None, reason="", code=""):
+        return self.moderate(Status.SPAM, by=by, reason=reason, code=code)
 
 
 def _own_unpublished(own_ids):
@@ -174,11 +190,13 @@ class Comment(models.Model):
     name = models.CharField(max_length=100, validators=[validate_one_line])
     email = models.EmailField(max_length=254, blank=True)
     email_digest = models.CharField(max_length=64, blank=True, editable=False)
-    website = models.URLField(max_length=200, blank=True)
-    body = models.TextField(max_length=5000)
+    website = WebsiteField(max_length=200, blank=True)
+    body = LimitedTextField(max_length=5000, validators=[validate_readable])
     body_html = models.TextField(editable=False)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     reasons = models.TextField(blank=True, help_text="Why the reply was held or refused, one per line.")
+    # The code of each line of `reasons`, in the same order (reasons.Rule): what filters go by.
+    reason_codes = models.JSONField(default=list, blank=True, editable=False)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     user_agent = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
@@ -261,9 +279,9 @@ class Comment(models.Model):
 
     def page_number(self):
         """The page of its article's replies that shows this reply (comments.threads cuts the pages)."""
-        per_page = settings.COMMENTS_PER_PAGE
+        per_page = comment_settings.PER_PAGE
         roots = Comment.objects.for_article(self.article_id).top_level()
-        if settings.COMMENTS_NEWEST_FIRST:
+        if comment_settings.NEWEST_FIRST:
             counts = roots.aggregate(
                 threads=Count("pk"), newer=Count("pk", filter=Q(thread_path__gt=self.thread_path))
             )
@@ -302,6 +320,11 @@ class Comment(models.Model):
     def reason_list(self):
         return [r for r in self.reasons.splitlines() if r]
 
+    @property
+    def coded_reasons(self):
+        """(code, text) of each stored reason."""
+        return list(zip(self.reason_codes, self.reason_list))
+
     def excerpt(self, length=80):
         """Plain text: the tags stripped and entities decoded (callers escape it again as they need)."""
         return Truncator(html.unescape(strip_tags(self.body_html))).chars(length)
@@ -309,25 +332,25 @@ class Comment(models.Model):
     def attach_to(self, parent):
         """Reply to `parent`, or to its deepest ancestor within COMMENTS_THREAD_DEPTH."""
         # Capped as well as checked (comments.E001): a reply too deep for thread_path is never tried.
-        max_depth = min(settings.COMMENTS_THREAD_DEPTH, paths.MAX_LEVELS)
+        max_depth = min(comment_settings.THREAD_DEPTH, paths.MAX_LEVELS)
         while parent is not None and parent.depth + 1 >= max_depth:
             parent = parent.parent
         self.parent = parent
         self.depth = parent.depth + 1 if parent else 0
 
-    def moderate(self, status, *, by=None, reason=""):
-        changed = Comment.objects.filter(pk=self.pk).moderate(status, by=by, reason=reason)
+    def moderate(self, status, *, by=None, reason="", code=""):
+        changed = Comment.objects.filter(pk=self.pk).moderate(status, by=by, reason=reason, code=code)
         self.refresh_from_db(fields=["status", "moderated_at", "moderated_by"])
         return changed
 
-    def approve(self, *, by=None, reason=""):
-        return self.moderate(Status.APPROVED, by=by, reason=reason)
+    def approve(self, *, by=None, reason="", code=""):
+        return self.moderate(Status.APPROVED, by=by, reason=reason, code=code)
 
-    def reject(self, *, by=None, reason=""):
-        return self.moderate(Status.REJECTED, by=by, reason=reason)
+    def reject(self, *, by=None, reason="", code=""):
+        return self.moderate(Status.REJECTED, by=by, reason=reason, code=code)
 
-    def mark_spam(self, *, by=None, reason=""):
-        return self.moderate(Status.SPAM, by=by, reason=reason)
+    def mark_spam(self, *, by=None, reason="", code=""):
+        return self.moderate(Status.SPAM, by=by, reason=reason, code=code)
 
     def report(self, *, reporter, reason="other", note="", user=None):
         """Record one reader's report; False if this reader already reported it.
@@ -342,11 +365,12 @@ class Comment(models.Model):
             if not created:
                 return False
             reports = self.flags.count()
-            if reports >= settings.COMMENTS_REPORT_THRESHOLD and self.status == Status.APPROVED:
+            if reports >= comment_settings.REPORT_THRESHOLD and self.status == Status.APPROVED:
                 why = f"reported by {reports} readers"
                 self.reasons = "\n".join([*self.reason_list, why])
-                Comment.objects.filter(pk=self.pk).update(reasons=self.reasons)
-                self.moderate(Status.PENDING, reason=why)
+                self.reason_codes = [*self.reason_codes, Rule.REPORTED]
+                Comment.objects.filter(pk=self.pk).update(reasons=self.reasons, reason_codes=self.reason_codes)
+                self.moderate(Status.PENDING, reason=why, code=Rule.REPORTED)
                 events.announce("reply.reported", [self.pk])
         return True
 
@@ -354,7 +378,7 @@ class Comment(models.Model):
 class VerifiedEmailQuerySet(models.QuerySet):
     def confirmation_needed(self, digest):
         """Whether COMMENTS_CONFIRM_EMAIL is on and this commenter has not yet confirmed their address."""
-        return bool(settings.COMMENTS_CONFIRM_EMAIL and digest) and not self.filter(digest=digest).exists()
+        return bool(comment_settings.CONFIRM_EMAIL and digest) and not self.filter(digest=digest).exists()
 
 
 class VerifiedEmail(models.Model):
@@ -389,6 +413,8 @@ class ModerationEvent(models.Model):
     from_status = models.CharField(max_length=10, blank=True)
     to_status = models.CharField(max_length=10)
     reason = models.CharField(max_length=500, blank=True)
+    # Why, as a code (reasons.Rule or reasons.Decision); empty for a decision given without one.
+    reason_code = models.CharField(max_length=30, blank=True, choices=event_choices())
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -23,16 +23,18 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import cached_property
 
-from django.conf import settings
 from django.core import signing
-from django.db import connection, transaction
+from django.db import connection
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from background.queue import enqueue_on_commit
-
-from . import events, privacy, tasks, triage
-from .models import Comment, ListEntry, ModerationEvent, Status, VerifiedEmail
+from . import privacy, triage
+from .conf import comment_settings
+from .models import Comment, ListEntry, Status, VerifiedEmail
+from .reasons import Rule
 from .sanitize import reply_urls, url_hosts
+from .validators import NO_SUCH_PARENT
 
 REFUSE, SPAM, HOLD, APPROVE = "refuse", "spam", "hold", "approve"
 
@@ -42,7 +44,8 @@ _form_signer = signing.TimestampSigner(salt="comments.form")
 @dataclass(frozen=True)
 class Verdict:
     action: str
-    reason: str
+    code: Rule  # what filters, the API and the audit trail go by
+    reason: str  # the same for people, with the detail: "held: link to example.com"
     message: str = ""  # what a refused reader is told
     status_code: int = 400
     retry_after: int | None = None
@@ -58,6 +61,8 @@ class Refused(Exception):
 class Judgement:
     status: str
     reasons: list = field(default_factory=list)
+    codes: list = field(default_factory=list)  # codes[i] is the code of reasons[i]
+    code: str = ""  # the code of the verdict that decided the status, for the audit trail
 
 
 @dataclass
@@ -120,30 +125,31 @@ def form_token(article):
 
 def replies_closed(sub):
     if not sub.comment.article.accepts_replies():
-        return Verdict(REFUSE, "refused: replies closed", "Replies are closed on this article.", 403)
+        return Verdict(
+            REFUSE, Rule.REPLIES_CLOSED, "refused: replies closed", _("Replies are closed on this article."), 403
+        )
 
 
 def parent_not_approved(sub):
     parent = sub.comment.parent
     if parent and not Comment.objects.for_article(sub.comment.article_id).public().filter(pk=parent.pk).exists():
         return Verdict(
-            REFUSE, "refused: parent not approved",
-            "The reply you are answering does not exist on this article.",
+            REFUSE, Rule.PARENT_NOT_PUBLIC, "refused: parent not approved", NO_SUCH_PARENT,
         )
 
 
 def form_expired(sub):
     if not sub.form_token:  # no token at all: too_fast holds the reply instead
         return None
-    reload = "This form has expired. Please reload the page and post your reply again."
+    reload = _("This form has expired. Please reload the page and post your reply again.")
     try:
-        value = _form_signer.unsign(sub.form_token, max_age=settings.COMMENTS_FORM_MAX_AGE)
+        value = _form_signer.unsign(sub.form_token, max_age=comment_settings.FORM_MAX_AGE)
     except signing.SignatureExpired:
-        return Verdict(REFUSE, "refused: form expired", reload)
+        return Verdict(REFUSE, Rule.FORM_EXPIRED, "refused: form expired", reload)
     except signing.BadSignature:
-        return Verdict(REFUSE, "refused: form token invalid", reload)
+        return Verdict(REFUSE, Rule.FORM_INVALID, "refused: form token invalid", reload)
     if value != str(sub.comment.article_id):
-        return Verdict(REFUSE, "refused: form token for another article", reload)
+        return Verdict(REFUSE, Rule.FORM_INVALID, "refused: form token for another article", reload)
 
 
 def flood(sub):
@@ -155,7 +161,7 @@ def flood(sub):
     typed address from another browser is held, not refused: refusing would tell
     a stranger that the address they typed has just been used.
     """
-    interval = settings.COMMENTS_FLOOD_INTERVAL
+    interval = comment_settings.FLOOD_INTERVAL
     if not interval:
         return None
     c = sub.comment
@@ -163,20 +169,26 @@ def flood(sub):
     recent = Comment.objects.filter(created_at__gt=since).order_by("-created_at").values_list(
         "created_at", flat=True
     )
-    from_ip = list(recent.filter(ip_address=c.ip_address)[: settings.COMMENTS_FLOOD_IP_ALLOWANCE]) if (
+    from_ip = list(recent.filter(ip_address=c.ip_address)[: comment_settings.FLOOD_IP_ALLOWANCE]) if (
         c.ip_address
     ) else []
     own = recent.filter(pk__in=sub.own_ids).first() if sub.own_ids else None
-    if own or len(from_ip) >= settings.COMMENTS_FLOOD_IP_ALLOWANCE:
+    if own or len(from_ip) >= comment_settings.FLOOD_IP_ALLOWANCE:
         oldest_that_counts = own or from_ip[-1]
         wait = max(1, int((oldest_that_counts - since).total_seconds()) + 1)
         return Verdict(
-            REFUSE, "refused: flood",
-            f"You are posting replies too quickly. Please wait {wait} seconds and try again.",
+            REFUSE, Rule.FLOOD, "refused: flood",
+            ngettext(
+                "You are posting replies too quickly. Please wait %(wait)d second and try again.",
+                "You are posting replies too quickly. Please wait %(wait)d seconds and try again.",
+                wait,
+            ) % {"wait": wait},
             429, retry_after=wait,
         )
     if c.email_digest and recent.filter(email_digest=c.email_digest).exists():
-        return Verdict(HOLD, "held: another reply from this commenter moments ago, from another browser")
+        return Verdict(
+            HOLD, Rule.FLOOD_ELSEWHERE, "held: another reply from this commenter moments ago, from another browser"
+        )
 
 
 def duplicate(sub):
@@ -189,44 +201,44 @@ def duplicate(sub):
     """
     c = sub.comment
     copies = Comment.objects.filter(article_id=c.article_id, body=c.body)
-    recent = timezone.now() - timedelta(seconds=settings.COMMENTS_DUPLICATE_SECONDS)
+    recent = timezone.now() - timedelta(seconds=comment_settings.DUPLICATE_SECONDS)
     same_sender = copies.filter(pk__in=sub.own_ids) if sub.own_ids else copies.none()
     if c.ip_address:
         same_sender |= copies.filter(ip_address=c.ip_address, created_at__gte=recent)
     if same_sender.exists():
         return Verdict(
-            REFUSE, "refused: duplicate",
-            "Duplicate reply: it looks as though you've already said that.",
+            REFUSE, Rule.DUPLICATE, "refused: duplicate",
+            _("Duplicate reply: it looks as though you've already said that."),
         )
     if copies.filter(created_at__gte=recent).exists():
-        return Verdict(HOLD, "held: the same text as another recent reply")
+        return Verdict(HOLD, Rule.DUPLICATE_ELSEWHERE, "held: the same text as another recent reply")
 
 
 def honeypot(sub):
     if sub.honeypot:
-        return Verdict(SPAM, "spam: honeypot field filled")
+        return Verdict(SPAM, Rule.HONEYPOT, "spam: honeypot field filled")
 
 
 def too_fast(sub):
-    minimum = settings.COMMENTS_MIN_SUBMIT_SECONDS
+    minimum = comment_settings.MIN_SUBMIT_SECONDS
     if sub.form_token is None or not minimum:
         return None
     if not sub.form_token:
         # The form's image (or the script) never ran: a bot, or a browser that loads no images.
         # Not proof of a bot, so a moderator decides.
-        return Verdict(HOLD, "held: no proof of when the form was served")
+        return Verdict(HOLD, Rule.NO_FORM_STAMP, "held: no proof of when the form was served")
     try:
         issued = signing.b62_decode(sub.form_token.split(_form_signer.sep)[-2])
     except (IndexError, ValueError):
         return None  # a malformed token is refused by form_expired
     elapsed = sub.now - issued
     if elapsed < minimum:
-        return Verdict(SPAM, f"spam: form sent {max(elapsed, 0):.0f}s after it was served")
+        return Verdict(SPAM, Rule.TOO_FAST, f"spam: form sent {max(elapsed, 0):.0f}s after it was served")
 
 
 def banned_commenter(sub):
     if sub.comment.email_digest in sub.entries(ListEntry.Kind.COMMENTER, ListEntry.Action.SPAM):
-        return Verdict(SPAM, "spam: banned commenter")
+        return Verdict(SPAM, Rule.BANNED, "spam: banned commenter")
 
 
 def _listed(sub, action):
@@ -254,18 +266,18 @@ def _listed(sub, action):
 
 def blocklisted(sub):
     if reason := _listed(sub, ListEntry.Action.SPAM):
-        return Verdict(SPAM, f"spam: blocklisted {reason}")
+        return Verdict(SPAM, Rule.BLOCKLISTED, f"spam: blocklisted {reason}")
 
 
 def hold_listed(sub):
     if reason := _listed(sub, ListEntry.Action.HOLD):
-        return Verdict(HOLD, f"held: {reason}")
+        return Verdict(HOLD, Rule.HOLD_LISTED, f"held: {reason}")
 
 
 def too_many_links(sub):
     links = len(reply_urls(sub.comment.body_html))
-    if links > settings.COMMENTS_MAX_LINKS:
-        return Verdict(HOLD, f"held: {links} links")
+    if links > comment_settings.MAX_LINKS:
+        return Verdict(HOLD, Rule.TOO_MANY_LINKS, f"held: {links} links")
 
 
 def triage_rule(sub):
@@ -277,7 +289,9 @@ def triage_rule(sub):
     if found is None:
         return None
     action, why = found
-    return Verdict(SPAM, f"spam: {why}") if action == "spam" else Verdict(HOLD, f"held: {why}")
+    if action == "spam":
+        return Verdict(SPAM, Rule.TRIAGE_SPAM, f"spam: {why}")
+    return Verdict(HOLD, Rule.TRIAGE_HOLD, f"held: {why}")
 
 
 def trusted_commenter(sub):
@@ -292,7 +306,7 @@ def trusted_commenter(sub):
     if not sub.proves(c.email_digest):
         earlier = earlier.filter(pk__in=sub.own_ids)
     if c.email_digest and earlier.exists():
-        return Verdict(APPROVE, "trusted commenter")
+        return Verdict(APPROVE, Rule.TRUSTED, "trusted commenter")
 
 
 RULES = [
@@ -332,7 +346,7 @@ def lock_sender(comment):
 
 
 def judge(sub, rules=None):
-    """Run the rules; raise Refused, or return the status and reasons to store."""
+    """Run the rules; raise Refused, or return the status, reasons and codes to store."""
     verdicts = []
     for rule in rules or RULES:
         verdict = rule(sub)
@@ -342,42 +356,11 @@ def judge(sub, rules=None):
             raise Refused(verdict)
         verdicts.append(verdict)
     actions = {v.action for v in verdicts}
-    if SPAM in actions:
-        status = Status.SPAM
-    elif HOLD in actions:
-        status = Status.PENDING
-    elif APPROVE in actions:
-        status = Status.APPROVED
-    else:
-        status = Status.PENDING
-    return Judgement(status, [v.reason for v in verdicts if v.action != APPROVE])
-
-
-def submit(submission):
-    """Sanitise, moderate and store a reader's reply; the one way replies are created.
-
-    Raises Refused (nothing stored) when a rule refuses it.
-    """
-    comment = submission.comment
-    comment.render()
-    # One write transaction for the checks and the insert: on SQLite
-    # (IMMEDIATE) concurrent posters queue here, so flood and duplicate
-    # checks see each other's replies.
-    with transaction.atomic():
-        lock_sender(comment)
-        judgement = judge(submission)
-        comment.status = judgement.status
-        comment.reasons = "\n".join(judgement.reasons)
-        comment.awaiting_confirmation = (
-            comment.status == Status.PENDING
-            and VerifiedEmail.objects.confirmation_needed(comment.email_digest)
-        )
-        comment.save()
-        if judgement.status != Status.PENDING or judgement.reasons:
-            ModerationEvent.objects.create(
-                comment=comment, from_status="", to_status=comment.status,
-                reason=("; ".join(judgement.reasons) or "trusted commenter")[:500],
-            )
-        enqueue_on_commit(tasks.reply_stored, comment.pk)
-        events.stored(comment)
-    return comment
+    # Spam outranks a hold, which outranks trust; no verdict at all leaves the reply pending.
+    deciding = next((action for action in (SPAM, HOLD, APPROVE) if action in actions), None)
+    status = {SPAM: Status.SPAM, HOLD: Status.PENDING, APPROVE: Status.APPROVED}.get(deciding, Status.PENDING)
+    stored = [v for v in verdicts if v.action != APPROVE]
+    return Judgement(
+        status, [v.reason for v in stored], [v.code for v in stored],
+        code=next((v.code for v in verdicts if v.action == deciding), ""),
+    )

@@ -52,6 +52,7 @@ from background.mail import MailNotSent, send_once
 from background.models import SentMail
 
 from . import events
+from .conf import comment_settings
 from .models import Comment, ModerationEvent, Status, VerifiedEmail
 
 WINDOW_KEY = "comments:moderators-notified"
@@ -63,7 +64,7 @@ _confirm_signer = signing.TimestampSigner(salt="comments.confirm.v2")
 
 
 def absolute(path):
-    return settings.COMMENTS_SITE_URL + path
+    return comment_settings.SITE_URL + path
 
 
 def _excerpt(reply, length=200):
@@ -81,7 +82,7 @@ def link_with_token(url_name, token):
 
 
 def reply_stored(comment):
-    """What a newly stored reply sets off (the reply_stored task, queued by moderation.submit)."""
+    """What a newly stored reply sets off (the reply_stored task, queued by comments.intake.submit)."""
     if comment.awaiting_confirmation:
         send_confirmation(comment)
     elif comment.status == Status.PENDING:
@@ -97,9 +98,13 @@ def moderator_emails():
     """Active users who may moderate (directly, by group or as superusers), plus COMMENTS_MODERATOR_EMAILS."""
     User = get_user_model()
     email_field = User.get_email_field_name()
-    users = User.objects.with_perm("comments.moderate_comment", include_superusers=True, is_active=True)
+    # Named: with allauth's backend beside Django's, with_perm() must be told which to ask.
+    users = User.objects.with_perm(
+        "comments.moderate_comment", include_superusers=True, is_active=True,
+        backend="django.contrib.auth.backends.ModelBackend",
+    )
     addresses = [*users.exclude(**{email_field: ""}).values_list(email_field, flat=True)]
-    addresses += settings.COMMENTS_MODERATOR_EMAILS
+    addresses += comment_settings.MODERATOR_EMAILS
     unique = {}
     for address in addresses:
         if address and address.strip():
@@ -117,7 +122,7 @@ def unannounced():
 
 def batch_window_left():
     """Seconds until the batching window closes and the next send may go out; 0 when it is closed."""
-    seconds = settings.COMMENTS_NOTIFY_BATCH_SECONDS
+    seconds = comment_settings.NOTIFY_BATCH_SECONDS
     sent_at = caches["limits"].get(WINDOW_KEY) if seconds > 0 else None
     if sent_at is None:
         return 0
@@ -178,7 +183,7 @@ def _claim_held_replies(event):
     earlier = SentMail.objects.filter(event=event, recipient=CLAIM).values_list("created_at", flat=True).first()
     if earlier is not None:
         return earlier  # this send ran before and died or failed: finish that email
-    seconds = settings.COMMENTS_NOTIFY_BATCH_SECONDS
+    seconds = comment_settings.NOTIFY_BATCH_SECONDS
     if seconds > 0 and caches["limits"].get(WINDOW_KEY):
         return None  # an email went out recently: these replies wait for the digest (cheap check first)
     waiting = unannounced()
@@ -207,7 +212,7 @@ def unsubscribe_token(reply):
 
 def unsubscribe_digest(token):
     """The commenter digest behind an unsubscribe token; raises signing.BadSignature (expired too)."""
-    pk = _unsubscribe_signer.unsign(token, max_age=settings.COMMENTS_UNSUBSCRIBE_MAX_AGE)
+    pk = _unsubscribe_signer.unsign(token, max_age=comment_settings.UNSUBSCRIBE_MAX_AGE)
     digest = Comment.objects.filter(pk=pk).exclude(email_digest="").values_list("email_digest", flat=True).first()
     if digest is None:
         raise signing.BadSignature("the reply is gone")
@@ -270,7 +275,7 @@ def confirmation_token(reply):
 
 def confirmed_reply(token):
     """The reply a confirmation link names; raises signing.SignatureExpired or BadSignature."""
-    pk = _confirm_signer.unsign(token, max_age=settings.COMMENTS_CONFIRM_MAX_AGE)
+    pk = _confirm_signer.unsign(token, max_age=comment_settings.CONFIRM_MAX_AGE)
     reply = Comment.objects.filter(pk=pk).exclude(email_digest="").only("email_digest").first()
     if reply is None:
         raise signing.BadSignature("the reply is gone")
@@ -289,7 +294,7 @@ def send_confirmation(comment):
         "reply": comment,
         "excerpt": _excerpt(comment),
         "confirm_url": link_with_token("confirm_email", confirmation_token(comment)),
-        "days": max(1, settings.COMMENTS_CONFIRM_MAX_AGE // 86400),
+        "days": max(1, comment_settings.CONFIRM_MAX_AGE // 86400),
     })
     subject = " ".join(f"Confirm your reply on “{comment.article.title}”".split())
     message = EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [comment.email])

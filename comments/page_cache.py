@@ -36,7 +36,6 @@ import time
 from datetime import timedelta
 
 import brotli
-from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
 from django.db import transaction
@@ -53,6 +52,7 @@ from articles.models import Article
 from articles.tasks import purge_cdn_on_commit
 from newsroom.cross_origin import session_involved
 
+from .conf import comment_settings
 from .http import OWN_REPLIES_COOKIE
 
 # Pages past this one are rendered for each reader, never cached: no query string can fill the cache.
@@ -170,7 +170,7 @@ def templates_fingerprint(*names):
 
 
 def layout_key():
-    return f"{settings.COMMENTS_PER_PAGE}:{int(settings.COMMENTS_NEWEST_FIRST)}"
+    return f"{comment_settings.PER_PAGE}:{int(comment_settings.NEWEST_FIRST)}"
 
 
 def section_key(article, page, accepts_replies):
@@ -225,8 +225,8 @@ def _headers(response, slug, tag, encoding):
     response["ETag"] = tag
     response["Vary"] = "Accept-Encoding"
     response["Cache-Control"] = (
-        f"public, max-age={settings.COMMENTS_PAGE_MAX_AGE}, s-maxage={settings.COMMENTS_PAGE_S_MAXAGE}, "
-        f"stale-while-revalidate={settings.COMMENTS_PAGE_STALE_WHILE_REVALIDATE}"
+        f"public, max-age={comment_settings.PAGE_MAX_AGE}, s-maxage={comment_settings.PAGE_S_MAXAGE}, "
+        f"stale-while-revalidate={comment_settings.PAGE_STALE_WHILE_REVALIDATE}"
     )
     # Fastly and Varnish read Surrogate-Key, Cloudflare Cache-Tag: what purge_cdn names.
     response["Surrogate-Key"] = response["Cache-Tag"] = surrogate_key(slug)
@@ -274,7 +274,7 @@ def get(request, slug, page):
 def store(request, slug, page, article, version, content):
     """Keep a rendered page, compressed once, under the version read before rendering it;
     returns the response for this request."""
-    days = settings.COMMENTS_CLOSE_AFTER_DAYS
+    days = comment_settings.CLOSE_AFTER_DAYS
     closes = article.published_at + timedelta(days=days) if days and article.comments_open else None
     valid_until = closes if closes and closes > timezone.now() else timezone.now() + timedelta(days=365)
     bodies = {
@@ -285,7 +285,7 @@ def store(request, slug, page, article, version, content):
     base = _base_key(slug, page)
     entries = {f"{base}:{encoding}": (version, valid_until, body) for encoding, body in bodies.items()}
     entries[f"{base}:meta"] = (version, valid_until, None)
-    cache.set_many(entries, timeout=settings.COMMENTS_REPLIES_CACHE_SECONDS)
+    cache.set_many(entries, timeout=comment_settings.REPLIES_CACHE_SECONDS)
     encoding = accepted_encoding(request)
     return _headers(HttpResponse(bodies[encoding]), slug, etag(slug, page, version, encoding), encoding)
 

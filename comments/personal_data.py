@@ -19,10 +19,10 @@ erasure writes one ModerationEvent per reply.
 
 from datetime import timedelta
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from .conf import comment_settings
 from .models import Comment, CommentRevision, ModerationEvent, VerifiedEmail
 from .sanitize import render_reply
 from .page_cache import pages_changed_on_commit
@@ -37,7 +37,7 @@ def purge(*, days=None, now=None):
 
     Returns (replies cleared, replies deleted); a second run the same day finds nothing to do.
     """
-    days = settings.COMMENTS_PERSONAL_DATA_DAYS if days is None else days
+    days = comment_settings.PERSONAL_DATA_DAYS if days is None else days
     now = now or timezone.now()
     cleared = (
         Comment.objects.filter(created_at__lt=now - timedelta(days=days))
@@ -45,7 +45,7 @@ def purge(*, days=None, now=None):
         .update(ip_address=None, user_agent="")
     )
     expired = Comment.objects.pending().awaiting_confirmation().filter(
-        created_at__lt=now - timedelta(seconds=settings.COMMENTS_CONFIRM_MAX_AGE)
+        created_at__lt=now - timedelta(seconds=comment_settings.CONFIRM_MAX_AGE)
     )
     _, per_model = expired.delete()
     return cleared, per_model.get(Comment._meta.label, 0)
@@ -137,7 +137,7 @@ def export(digest):
         {
             "id": reply.pk,
             "article": reply.article.title,
-            "url": settings.COMMENTS_SITE_URL + reply.get_absolute_url(),
+            "url": comment_settings.SITE_URL + reply.get_absolute_url(),
             "in_reply_to": reply.parent_id,
             "created": reply.created_at.isoformat(),
             "status": reply.status,

@@ -11,7 +11,7 @@ import ipaddress
 import re
 from hashlib import sha256
 
-from django.conf import settings
+from .conf import comment_settings
 
 MASK = "\u2022\u2022\u2022"
 
@@ -22,7 +22,7 @@ def normalise_email(email):
 
 def keyed_digest(purpose, value):
     """HMAC-SHA256 (hex) of `value`, with a key of its own for each purpose."""
-    key = f"newsroom.comments.{purpose}:{settings.COMMENTS_EMAIL_DIGEST_KEY}".encode()
+    key = f"newsroom.comments.{purpose}:{comment_settings.EMAIL_DIGEST_KEY}".encode()
     return hmac.new(key, value.encode(), sha256).hexdigest()
 
 

@@ -5,9 +5,8 @@ settings.COMMENTS_READER_ACCOUNT and gets a ``Reader`` back, so it never
 imports the accounts app.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -17,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from newsroom.cross_origin import session_involved
 
 from . import privacy
+from .conf import comment_settings
 from .models import Comment
 
 SIGN_IN_TO_REPLY = _("Sign in to reply.")
@@ -32,12 +32,12 @@ class Reader:
 
 def signed_in_reader(request):
     """The signed-in reader, or None (accounts off, or no session at all)."""
-    if not settings.COMMENTS_ACCOUNTS or not session_involved(request):
+    if not comment_settings.ACCOUNTS or not session_involved(request):
         # Without a session cookie request.user is never touched: reading it would mark
         # the session accessed and add "Vary: Cookie" to pages meant to be shared.
         return None
     if not hasattr(request, "_comments_reader"):
-        request._comments_reader = import_string(settings.COMMENTS_READER_ACCOUNT)(request)
+        request._comments_reader = import_string(comment_settings.READER_ACCOUNT)(request)
     return request._comments_reader
 
 
@@ -53,7 +53,7 @@ def check_may_post(request):
     """
     reader = signed_in_reader(request)
     if reader is None:
-        if settings.COMMENTS_ACCOUNTS and settings.COMMENTS_REQUIRE_ACCOUNT:
+        if comment_settings.ACCOUNTS and comment_settings.REQUIRE_ACCOUNT:
             raise PermissionDenied(SIGN_IN_TO_REPLY)
         return None
     if not reader.email:
@@ -68,26 +68,28 @@ def fill_from_account(data, reader):
     return data
 
 
-def account_proofs(reader, proofs, article_id=None):
-    """What the account proves, added to what the browser proves (http.sender_proofs):
-    its replies are its own and its verified address is its owner's."""
+def account_sender(reader, sender):
+    """The sender (comments.intake.Sender) with what the account proves: its replies are its
+    own, its verified address is its owner's, and the reply is stored with the account."""
     if reader is None:
-        return proofs
-    mine = Comment.objects.filter(user=reader.user).values_list("pk", flat=True)
-    return {
-        "own_ids": frozenset(proofs["own_ids"]) | frozenset(mine.order_by("-pk")[:50]),
-        "proven_commenters": frozenset(proofs["proven_commenters"])
+        return sender
+    mine = Comment.objects.filter(user=reader.user).order_by("-pk").values_list("pk", flat=True)[:50]
+    return replace(
+        sender,
+        own_ids=frozenset(sender.own_ids) | frozenset(mine),
+        proven_commenters=frozenset(sender.proven_commenters)
         | {privacy.commenter_id(privacy.email_digest(reader.email))},
-    }
+        user=reader.user,
+    )
 
 
 def page_context(request, next_url):
     """What the reply form needs to know about accounts."""
     reader = signed_in_reader(request)
-    accounts = settings.COMMENTS_ACCOUNTS
+    accounts = comment_settings.ACCOUNTS
     return {
         "reader": reader,
         "accounts_on": accounts,
-        "account_required": accounts and settings.COMMENTS_REQUIRE_ACCOUNT and reader is None,
+        "account_required": accounts and comment_settings.REQUIRE_ACCOUNT and reader is None,
         "sign_in_url": sign_in_url(next_url) if accounts else "",
     }

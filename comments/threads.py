@@ -16,7 +16,6 @@ recursively.
 import re
 from itertools import pairwise
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.paginator import Paginator
@@ -26,6 +25,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from . import page_cache
+from .conf import comment_settings
 from .models import Comment, Status
 
 
@@ -41,8 +41,8 @@ class ThreadPage:
             replies=Count("pk"), threads=Count("pk", filter=Q(parent=None))
         )
         self.reply_count = counts["replies"]
-        self.newest_first = settings.COMMENTS_NEWEST_FIRST
-        self.paginator = Paginator(range(counts["threads"]), settings.COMMENTS_PER_PAGE)
+        self.newest_first = comment_settings.NEWEST_FIRST
+        self.paginator = Paginator(range(counts["threads"]), comment_settings.PER_PAGE)
         self.page = self.paginator.get_page(number)
 
         lower, upper = self._edges(comments.top_level())
@@ -148,9 +148,9 @@ def replies_section(article, own_ids, page):
     if section is None:
         section = render_section(article, page, own_ids, accepts_replies)
         if cacheable:
-            cache.set(page_cache.page_count_key(article), section[3], timeout=settings.COMMENTS_REPLIES_CACHE_SECONDS)
+            cache.set(page_cache.page_count_key(article), section[3], timeout=comment_settings.REPLIES_CACHE_SECONDS)
             if section[0] == page:
-                cache.set(key, section, timeout=settings.COMMENTS_REPLIES_CACHE_SECONDS)
+                cache.set(key, section, timeout=comment_settings.REPLIES_CACHE_SECONDS)
     number, reply_count, html = section[:3]
     if number != page:
         return number, reply_count, None

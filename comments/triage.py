@@ -1,3 +1,5 @@
+from .conf import comment_settings
+
 """Triage: a spam model learnt from this site's own moderators, run on the server.
 
 Moderators' decisions are the labels: a reply a person approved is ham, one a
@@ -45,15 +47,15 @@ from dataclasses import dataclass
 from datetime import timedelta
 from urllib.parse import urlsplit
 
-from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef
 from django.dispatch import receiver
 from django.utils import timezone
 from django_tasks import task
 
 from . import events
 from .models import Comment, ModerationEvent, Status
+from .reasons import TRIAGE, Rule
 from .triage_model import TriageModel
 
 log = logging.getLogger(__name__)
@@ -77,11 +79,11 @@ _WORD = re.compile(r"\w+")
 
 
 def min_decisions():
-    return getattr(settings, "COMMENTS_TRIAGE_MIN_DECISIONS", 200)
+    return comment_settings.TRIAGE_MIN_DECISIONS
 
 
 def retrain_every():
-    return getattr(settings, "COMMENTS_TRIAGE_RETRAIN_EVERY", 100)
+    return comment_settings.TRIAGE_RETRAIN_EVERY
 
 
 # --- Features ------------------------------------------------------------------------------
@@ -412,7 +414,7 @@ def dump(vectorisers, classifier):
 
 def checksum(data):
     # Keyed like the email digests (set once and kept), so rotating DJANGO_SECRET_KEY does not void the models.
-    key = f"newsroom.comments.triage-model:{settings.COMMENTS_EMAIL_DIGEST_KEY}".encode()
+    key = f"newsroom.comments.triage-model:{comment_settings.EMAIL_DIGEST_KEY}".encode()
     return hmac.new(key, bytes(data), hashlib.sha256).hexdigest()
 
 
@@ -533,8 +535,8 @@ def active_scorer():
 
 
 def thresholds(scorer):
-    spam_at = getattr(settings, "COMMENTS_TRIAGE_SPAM_AT", None)
-    hold_at = getattr(settings, "COMMENTS_TRIAGE_HOLD_AT", None)
+    spam_at = comment_settings.TRIAGE_SPAM_AT
+    hold_at = comment_settings.TRIAGE_HOLD_AT
     spam_at = scorer.spam_at if spam_at is None else spam_at
     return spam_at, min(spam_at, scorer.hold_at if hold_at is None else hold_at)
 
@@ -562,19 +564,19 @@ def assess(comment):
 
 
 def triage_reasons(comment):
-    """The triage lines among a reply's stored reasons."""
-    return [reason for reason in comment.reason_list if "triage" in reason]
+    """The triage model's lines among a reply's stored reasons."""
+    return [text for code, text in comment.coded_reasons if code in TRIAGE]
 
 
 # --- Feedback ------------------------------------------------------------------------------
 
 
-def overturn_note(new_status, score, reasons):
+def overturn_note(new_status, score, codes):
     """The mark a moderator's event gets when the decision goes against the model's, else ""."""
     if score is None:
         return ""
-    model_said_spam = "spam: triage" in (reasons or "")
-    model_said_ham = "triage" not in (reasons or "")
+    model_said_spam = Rule.TRIAGE_SPAM in codes
+    model_said_ham = not TRIAGE & set(codes)
     if new_status == Status.APPROVED and model_said_spam:
         return f"{OVERTURN} {score:.2f}: model said spam"
     if new_status == Status.SPAM and model_said_ham:
@@ -591,7 +593,7 @@ def overturn_counts(since=None):
         scored = scored.filter(created_at__gte=since)
     return {
         "overturned": events.filter(reason__contains=OVERTURN).count(),
-        "triaged": scored.filter(Q(reasons__contains="triage")).count(),
+        "triaged": scored.with_reason(*TRIAGE).count(),
         "scored": scored.count(),
     }
 
@@ -638,8 +640,10 @@ def after_decisions(status, ids, **kwargs):
     """A moderator's decisions (CommentQuerySet.moderate()): retrain through the task queue once
     they commit, if enough came; returns {reply id: note} for those that overturn the model."""
     transaction.on_commit(decisions_recorded)
-    rows = Comment.objects.filter(pk__in=ids, triage_score__isnull=False).values_list("pk", "triage_score", "reasons")
-    notes = {pk: overturn_note(status, score, reasons) for pk, score, reasons in rows}
+    rows = Comment.objects.filter(pk__in=ids, triage_score__isnull=False).values_list(
+        "pk", "triage_score", "reason_codes"
+    )
+    notes = {pk: overturn_note(status, score, codes) for pk, score, codes in rows}
     return {pk: note for pk, note in notes.items() if note}
 
 
@@ -655,7 +659,7 @@ def mark_spam_above(score, since, *, by, preview=False):
     replies = Comment.objects.in_queue().filter(triage_score__gte=score, created_at__gte=since)
     if preview:
         return replies.count()
-    return replies.mark_spam(by=by, reason=f"spam: triage ≥ {score:.2f} in bulk")
+    return replies.mark_spam(by=by, reason=f"spam: triage ≥ {score:.2f} in bulk", code=Rule.TRIAGE_SPAM)
 
 
 def since_hours(hours):

@@ -3,6 +3,7 @@ from django.core import signing
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -11,25 +12,23 @@ from articles.models import Article
 from background.queue import enqueue_on_commit
 from newsroom.cross_origin import csrf_token_for_sessions, session_involved
 
-from . import moderation, notifications, readers, tasks
+from . import notifications, readers, tasks
 from .forms import CommentForm, ReportForm
 from .http import (
     HttpResponseSeeOther,
-    client_ip,
     form_stamp_token,
-    over_rate,
     own_reply_ids,
     remember_own_reply,
     remember_proven_commenter,
     reporter_key,
-    sender_proofs,
     set_form_stamp,
-    user_agent,
 )
+from .intake import Sender
 from .models import Comment, Flag
 from .moderation import Refused, form_token
 from .page import render_article
 from .threads import reply_message_tag
+from .throttling import throttled
 
 # The smallest transparent GIF: the reply form's timing image.
 PIXEL = bytes.fromhex("47494638396101000100800000000000ffffff21f90401000000002c00000000010001000002024401003b")
@@ -50,12 +49,7 @@ def post_comment(request, slug):
     if not form.is_valid():
         return render_article(request, article, form, status=400)
     try:
-        submission = form.submission(
-            ip_address=client_ip(request), user_agent=user_agent(request),
-            proofs=readers.account_proofs(reader, sender_proofs(request)),
-        )
-        submission.comment.user = reader.user if reader else None
-        comment = moderation.submit(submission)
+        comment = form.save(sender=readers.account_sender(reader, Sender.from_request(request)))
     except Refused as refused:
         form.add_error(None, refused.verdict.message)
         response = render_article(request, article, form, status=refused.verdict.status_code)
@@ -87,9 +81,11 @@ def report_comment(request, pk):
     comment = get_object_or_404(Comment.objects.public().select_related("article"), pk=pk)
     if request.method == "GET":
         return _report_page(request, comment, ReportForm())
-    if over_rate(request, "report"):
-        return HttpResponse("Too many reports from your address; please try again later.",
-                            status=429, content_type="text/plain")
+    if wait := throttled(request, "report"):
+        response = HttpResponse(_("Too many reports from your address; please try again later."),
+                                status=429, content_type="text/plain")
+        response["Retry-After"] = str(wait)
+        return response
     form = ReportForm(request.POST)
     if not form.is_valid():
         return _report_page(request, comment, form, status=400)

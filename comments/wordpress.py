@@ -1,3 +1,5 @@
+from .conf import comment_settings
+
 """WordPress eXtended RSS (WXR 1.0–1.2, what Tools → Export writes): replies in and out.
 
 An export is an RSS channel with one <item> per post or page; its comments are
@@ -14,7 +16,6 @@ from datetime import UTC
 from email.utils import format_datetime, parsedate_to_datetime
 from urllib.parse import unquote
 
-from django.conf import settings
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.text import slugify
@@ -154,7 +155,7 @@ def write(out, threads, *, personal_data=False):
     Without `personal_data`, email and IP address are left empty (WordPress
     requires the elements) and no user agent is written.
     """
-    site = settings.COMMENTS_SITE_URL
+    site = comment_settings.SITE_URL
     with etree.xmlfile(out, encoding="utf-8") as xf:
         xf.write_declaration()
         with xf.element("rss", version="2.0", nsmap=NAMESPACES), xf.element("channel"):

@@ -1,8 +1,10 @@
 """Settings for the newsroom project, read from the environment.
 
 Every value has a safe development default; production sets DJANGO_DEBUG=0,
-DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS, DATABASE_URL and REDIS_URL. The
-README's settings table lists every name.
+DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS, DATABASE_URL and REDIS_URL. The apps'
+own settings (COMMENTS_…, BACKGROUND_…) have their defaults in each app's
+conf.py and are set here only from the environment. The README's settings
+table lists every name. Tests change nothing here: tests/conftest.py.
 """
 
 import os
@@ -13,24 +15,30 @@ from urllib.parse import unquote, urlsplit
 import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
 
 from newsroom import logs
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
+def env_set(name):
+    """True when the environment gives `name` a value (an empty one counts as unset)."""
+    return os.environ.get(name, "") != ""
+
+
 def env_str(name, default=""):
     return os.environ.get(name, default)
 
 
-def env_bool(name, default):
+def env_bool(name, default=None):
     value = os.environ.get(name)
     if value is None or value == "":
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
-def env_int(name, default):
+def env_int(name, default=None):
     value = os.environ.get(name)
     return default if value in (None, "") else int(value)
 
@@ -40,7 +48,7 @@ def env_float(name, default=None):
     return default if value in (None, "") else float(value)
 
 
-def env_list(name, default):
+def env_list(name, default=()):
     value = os.environ.get(name)
     if value is None:
         return default
@@ -55,7 +63,7 @@ if not SECRET_KEY:
         raise ImproperlyConfigured("Set DJANGO_SECRET_KEY when DJANGO_DEBUG=0.")
     SECRET_KEY = "django-insecure-development-only-key-do-not-use-in-production"
 
-ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
+ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -141,8 +149,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     # Kept open like PostgreSQL's (DATABASE_CONN_MAX_AGE): opening a file and running the
     # PRAGMAs on every request cost more than serving a cached page (README "Performance").
-    # A file, not memory, so live-server and concurrency tests share one database.
-    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "test-db.sqlite3")}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -191,7 +197,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-LANGUAGE_CODE = "en-gb"
+# One language for the whole site, chosen by the operator: no LocaleMiddleware, so a
+# reader's Accept-Language never changes a page (which would also split the page cache).
+LANGUAGE_CODE = env_str("DJANGO_LANGUAGE_CODE", "en")
+LANGUAGES = [("en", _("English")), ("ru", _("Russian"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env_str("DJANGO_TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
@@ -293,37 +303,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
 }
 
-# --- Comments: limits and moderation defaults ---------------------------------
-# Read inside functions (never at import) so tests and operators can change them.
-
-# Key for the email digest; defaults to SECRET_KEY. Rotating it splits every
-# commenter's history and bans, so set it once in production and keep it.
-COMMENTS_EMAIL_DIGEST_KEY = env_str("COMMENTS_EMAIL_DIGEST_KEY") or SECRET_KEY
-COMMENTS_THREAD_DEPTH = env_int("COMMENTS_THREAD_DEPTH", 5)
-# Top-level threads per page of replies, and which come first.
-COMMENTS_PER_PAGE = env_int("COMMENTS_PER_PAGE", 50)
-COMMENTS_NEWEST_FIRST = env_bool("COMMENTS_NEWEST_FIRST", False)
-COMMENTS_MIN_SUBMIT_SECONDS = env_int("COMMENTS_MIN_SUBMIT_SECONDS", 3)
-COMMENTS_FORM_MAX_AGE = env_int("COMMENTS_FORM_MAX_AGE", 24 * 60 * 60)
-COMMENTS_FLOOD_INTERVAL = env_int("COMMENTS_FLOOD_INTERVAL", 15)
-# How long the same text from the same IP address counts as a duplicate.
-COMMENTS_DUPLICATE_SECONDS = env_int("COMMENTS_DUPLICATE_SECONDS", 3600)
-# Replies one IP address may send within the flood interval: many readers share one.
-COMMENTS_FLOOD_IP_ALLOWANCE = env_int("COMMENTS_FLOOD_IP_ALLOWANCE", 5)
-COMMENTS_MAX_LINKS = env_int("COMMENTS_MAX_LINKS", 2)
-COMMENTS_CLOSE_AFTER_DAYS = env_int("COMMENTS_CLOSE_AFTER_DAYS", 0)
-COMMENTS_REPORT_THRESHOLD = env_int("COMMENTS_REPORT_THRESHOLD", 3)
-COMMENTS_THROTTLE_ENABLED = env_bool("COMMENTS_THROTTLE_ENABLED", True)
-# Take the reader's IP from X-Forwarded-For; only behind a proxy that sets it.
-COMMENTS_TRUST_X_FORWARDED_FOR = env_bool("COMMENTS_TRUST_X_FORWARDED_FOR", False)
-# Request rates per IP for the page's report form and the API (DRF scopes).
-COMMENTS_RATES = {
-    "report": env_str("COMMENTS_REPORT_RATE", "10/hour"),
-    "post": env_str("COMMENTS_POST_RATE", "20/hour"),
-    "read": env_str("COMMENTS_READ_RATE", "600/minute"),
-}
-
-# --- Email, notifications and personal data (issue 8) ---------------------------
+# --- Email -------------------------------------------------------------------
 # Development prints mail to the console. Production sets EMAIL_URL, e.g.
 # "submission://user:password@smtp.example.com:587" (STARTTLS), "smtps://…:465"
 # (TLS from the start) or "smtp://localhost:25" (a local relay), or the usual
@@ -358,7 +338,12 @@ def email_url_settings(url):
 
 EMAIL_URL = env_str("EMAIL_URL")
 if EMAIL_URL:
-    globals().update(email_url_settings(EMAIL_URL))
+    _mail = email_url_settings(EMAIL_URL)
+    EMAIL_BACKEND = _mail["EMAIL_BACKEND"]
+    if "EMAIL_HOST" in _mail:  # a mail server, not console:, locmem: or dummy:
+        EMAIL_HOST, EMAIL_PORT = _mail["EMAIL_HOST"], _mail["EMAIL_PORT"]
+        EMAIL_HOST_USER, EMAIL_HOST_PASSWORD = _mail["EMAIL_HOST_USER"], _mail["EMAIL_HOST_PASSWORD"]
+        EMAIL_USE_TLS, EMAIL_USE_SSL = _mail["EMAIL_USE_TLS"], _mail["EMAIL_USE_SSL"]
 elif env_str("EMAIL_HOST"):
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     EMAIL_HOST = env_str("EMAIL_HOST")
@@ -373,32 +358,11 @@ EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Newsroom <comments@localhost>")
 SERVER_EMAIL = env_str("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 
-# Links in emails are absolute: the public address of the site, without a trailing slash.
-COMMENTS_SITE_URL = env_str("COMMENTS_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
-# Days an IP address and user agent are kept (manage.py purge_personal_data clears them).
-COMMENTS_PERSONAL_DATA_DAYS = env_int("COMMENTS_PERSONAL_DATA_DAYS", 30)
-# Addresses told about held replies, besides active users with the moderation permission.
-COMMENTS_MODERATOR_EMAILS = env_list("COMMENTS_MODERATOR_EMAILS", [])
-# After a moderators' email, further held replies wait this long and go out as one digest.
-COMMENTS_NOTIFY_BATCH_SECONDS = env_int("COMMENTS_NOTIFY_BATCH_SECONDS", 300)
-# New commenters confirm their address by a link before their reply reaches the queue.
-COMMENTS_CONFIRM_EMAIL = env_bool("COMMENTS_CONFIRM_EMAIL", False)
-COMMENTS_CONFIRM_MAX_AGE = env_int("COMMENTS_CONFIRM_MAX_AGE", 3 * 24 * 60 * 60)
-# How long the unsubscribe link in a follow-up email works.
-COMMENTS_UNSUBSCRIBE_MAX_AGE = env_int("COMMENTS_UNSUBSCRIBE_MAX_AGE", 90 * 24 * 60 * 60)
-# Seconds a rendered page of replies is kept; any change to them replaces it at once.
-COMMENTS_REPLIES_CACHE_SECONDS = env_int("COMMENTS_REPLIES_CACHE_SECONDS", 24 * 60 * 60)
+# --- Background work -----------------------------------------------------------
 
 # --- Reader accounts (accounts/, django-allauth) ---------------------------------
-# Off by default: with it off the sign-in pages answer 404 and the page is as before.
-COMMENTS_ACCOUNTS = env_bool("COMMENTS_ACCOUNTS", False)
-# Only signed-in readers may reply (the form becomes a sign-in link; the API answers 403).
-COMMENTS_REQUIRE_ACCOUNT = env_bool("COMMENTS_REQUIRE_ACCOUNT", False)
-# Seconds after posting during which an author may edit their reply (0: never).
-COMMENTS_EDIT_SECONDS = env_int("COMMENTS_EDIT_SECONDS", 300)
-# How comments asks who is signed in, without importing the accounts app.
-COMMENTS_READER_ACCOUNT = "accounts.readers.signed_in_reader"
-
+# COMMENTS_ACCOUNTS, COMMENTS_REQUIRE_ACCOUNT and COMMENTS_EDIT_SECONDS are the comments
+# app's (comments/conf.py); below, allauth's settings for them.
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
@@ -435,8 +399,6 @@ if env_str("COMMENTS_OIDC_CLIENT_ID"):
         "secret": env_str("COMMENTS_OIDC_SECRET"),
         "settings": {"server_url": env_str("COMMENTS_OIDC_SERVER_URL")},
     })
-
-# --- Background work (issue 15) ------------------------------------------------
 # Django's Tasks API (the django-tasks backport until Django 6.0). The default
 # keeps tasks in the database: no extra server on SQLite, and on PostgreSQL any
 # number of `manage.py run_worker` processes share the queue (SKIP LOCKED).
@@ -449,23 +411,6 @@ _task_backend = env_str("BACKGROUND_TASKS_BACKEND", "database")
 if _task_backend not in _TASK_BACKENDS:
     raise ImproperlyConfigured(f"BACKGROUND_TASKS_BACKEND: use one of {', '.join(_TASK_BACKENDS)}.")
 TASKS = {"default": {"BACKEND": _TASK_BACKENDS[_task_backend]}}
-# A failed task runs again after BASE, 2×BASE, 4×BASE… seconds (at most MAX), up to ATTEMPTS runs in all.
-BACKGROUND_TASK_ATTEMPTS = env_int("BACKGROUND_TASK_ATTEMPTS", 5)
-BACKGROUND_RETRY_BASE_SECONDS = env_int("BACKGROUND_RETRY_BASE_SECONDS", 30)
-BACKGROUND_RETRY_MAX_SECONDS = env_int("BACKGROUND_RETRY_MAX_SECONDS", 3600)
-# A task "running" for longer than this was left by a worker that died; it is run again.
-BACKGROUND_TASK_TIMEOUT = env_int("BACKGROUND_TASK_TIMEOUT", 600)
-
-# Webhooks out: deliveries to private, loopback or link-local addresses are
-# refused unless this is on (a receiver on the same host or network).
-COMMENTS_WEBHOOKS_ALLOW_PRIVATE = env_bool("COMMENTS_WEBHOOKS_ALLOW_PRIVATE", False)
-COMMENTS_WEBHOOKS_TIMEOUT = env_int("COMMENTS_WEBHOOKS_TIMEOUT", 10)
-COMMENTS_WEBHOOKS_ATTEMPTS = env_int("COMMENTS_WEBHOOKS_ATTEMPTS", 8)
-# An endpoint is switched off when this many attempts in a row failed over at least these hours.
-COMMENTS_WEBHOOKS_DISABLE_AFTER_FAILURES = env_int("COMMENTS_WEBHOOKS_DISABLE_AFTER_FAILURES", 20)
-COMMENTS_WEBHOOKS_DISABLE_AFTER_HOURS = env_int("COMMENTS_WEBHOOKS_DISABLE_AFTER_HOURS", 24)
-# Days the delivery log (with each payload: names and reply text) is kept.
-COMMENTS_WEBHOOKS_LOG_DAYS = env_int("COMMENTS_WEBHOOKS_LOG_DAYS", 14)
 # `manage.py run_periodic` (cron, every minute) queues each of these at most once per interval.
 BACKGROUND_PERIODIC_TASKS = {
     "comments.tasks.send_moderation_digest": env_int("COMMENTS_DIGEST_EVERY_SECONDS", 300),
@@ -474,26 +419,110 @@ BACKGROUND_PERIODIC_TASKS = {
     "background.tasks.prune": 24 * 60 * 60,
     "webhooks.tasks.prune_deliveries": 24 * 60 * 60,
 }
-# Replies in each Atom/RSS feed (comments/feeds.py).
-COMMENTS_FEED_ITEMS = env_int("COMMENTS_FEED_ITEMS", 50)
-# Triage (comments/triage.py). Thresholds left empty are the ones each training chooses.
-COMMENTS_TRIAGE_MIN_DECISIONS = env_int("COMMENTS_TRIAGE_MIN_DECISIONS", 200)
-COMMENTS_TRIAGE_RETRAIN_EVERY = env_int("COMMENTS_TRIAGE_RETRAIN_EVERY", 100)
-COMMENTS_TRIAGE_SPAM_AT = env_float("COMMENTS_TRIAGE_SPAM_AT")
-COMMENTS_TRIAGE_HOLD_AT = env_float("COMMENTS_TRIAGE_HOLD_AT")
 
-# --- HTTP caching of shared article pages (README "Caching and CDNs") ----------
-# Browsers keep a shared page max-age seconds (0: they revalidate every view with
-# its ETag, a 304 that reads no page body; more delays an author's own preview in
-# their browser); shared caches and CDNs s-maxage seconds, and may serve a stale
-# copy for stale-while-revalidate seconds more while they fetch the new one.
-COMMENTS_PAGE_MAX_AGE = env_int("COMMENTS_PAGE_MAX_AGE", 0)
-COMMENTS_PAGE_S_MAXAGE = env_int("COMMENTS_PAGE_S_MAXAGE", 10)
-COMMENTS_PAGE_STALE_WHILE_REVALIDATE = env_int("COMMENTS_PAGE_STALE_WHILE_REVALIDATE", 30)
-# Purge hook: a URL template with {key} (the article's surrogate key), called after
-# every change readers would see, e.g. https://api.fastly.com/service/<id>/purge/{key}.
-COMMENTS_CDN_PURGE_URL = env_str("COMMENTS_CDN_PURGE_URL")
-COMMENTS_CDN_PURGE_METHOD = env_str("COMMENTS_CDN_PURGE_METHOD", "POST")
-# One header sent with each purge, "Name: value" (e.g. "Fastly-Key: …").
-COMMENTS_CDN_PURGE_HEADER = env_str("COMMENTS_CDN_PURGE_HEADER")
-COMMENTS_CDN_PURGE_TIMEOUT = env_int("COMMENTS_CDN_PURGE_TIMEOUT", 3)
+# --- The apps' own settings ---------------------------------------------------------
+# Each app keeps its defaults, and what each setting means, in its conf.py
+# (comments/conf.py, background/conf.py, webhooks/conf.py); a setting is made here
+# only when the environment gives it a value. README "Settings" lists them all.
+
+if env_set("COMMENTS_EMAIL_DIGEST_KEY"):
+    COMMENTS_EMAIL_DIGEST_KEY = env_str("COMMENTS_EMAIL_DIGEST_KEY")
+if env_set("COMMENTS_THREAD_DEPTH"):
+    COMMENTS_THREAD_DEPTH = env_int("COMMENTS_THREAD_DEPTH")
+if env_set("COMMENTS_PER_PAGE"):
+    COMMENTS_PER_PAGE = env_int("COMMENTS_PER_PAGE")
+if env_set("COMMENTS_NEWEST_FIRST"):
+    COMMENTS_NEWEST_FIRST = env_bool("COMMENTS_NEWEST_FIRST")
+if env_set("COMMENTS_MIN_SUBMIT_SECONDS"):
+    COMMENTS_MIN_SUBMIT_SECONDS = env_int("COMMENTS_MIN_SUBMIT_SECONDS")
+if env_set("COMMENTS_FORM_MAX_AGE"):
+    COMMENTS_FORM_MAX_AGE = env_int("COMMENTS_FORM_MAX_AGE")
+if env_set("COMMENTS_FLOOD_INTERVAL"):
+    COMMENTS_FLOOD_INTERVAL = env_int("COMMENTS_FLOOD_INTERVAL")
+if env_set("COMMENTS_FLOOD_IP_ALLOWANCE"):
+    COMMENTS_FLOOD_IP_ALLOWANCE = env_int("COMMENTS_FLOOD_IP_ALLOWANCE")
+if env_set("COMMENTS_DUPLICATE_SECONDS"):
+    COMMENTS_DUPLICATE_SECONDS = env_int("COMMENTS_DUPLICATE_SECONDS")
+if env_set("COMMENTS_MAX_LINKS"):
+    COMMENTS_MAX_LINKS = env_int("COMMENTS_MAX_LINKS")
+if env_set("COMMENTS_CLOSE_AFTER_DAYS"):
+    COMMENTS_CLOSE_AFTER_DAYS = env_int("COMMENTS_CLOSE_AFTER_DAYS")
+if env_set("COMMENTS_REPORT_THRESHOLD"):
+    COMMENTS_REPORT_THRESHOLD = env_int("COMMENTS_REPORT_THRESHOLD")
+if env_set("COMMENTS_THROTTLE_ENABLED"):
+    COMMENTS_THROTTLE_ENABLED = env_bool("COMMENTS_THROTTLE_ENABLED")
+if env_set("COMMENTS_TRUST_X_FORWARDED_FOR"):
+    COMMENTS_TRUST_X_FORWARDED_FOR = env_bool("COMMENTS_TRUST_X_FORWARDED_FOR")
+if env_set("COMMENTS_PERSONAL_DATA_DAYS"):
+    COMMENTS_PERSONAL_DATA_DAYS = env_int("COMMENTS_PERSONAL_DATA_DAYS")
+if env_set("COMMENTS_MODERATOR_EMAILS"):
+    COMMENTS_MODERATOR_EMAILS = env_list("COMMENTS_MODERATOR_EMAILS")
+if env_set("COMMENTS_NOTIFY_BATCH_SECONDS"):
+    COMMENTS_NOTIFY_BATCH_SECONDS = env_int("COMMENTS_NOTIFY_BATCH_SECONDS")
+if env_set("COMMENTS_CONFIRM_EMAIL"):
+    COMMENTS_CONFIRM_EMAIL = env_bool("COMMENTS_CONFIRM_EMAIL")
+if env_set("COMMENTS_CONFIRM_MAX_AGE"):
+    COMMENTS_CONFIRM_MAX_AGE = env_int("COMMENTS_CONFIRM_MAX_AGE")
+if env_set("COMMENTS_UNSUBSCRIBE_MAX_AGE"):
+    COMMENTS_UNSUBSCRIBE_MAX_AGE = env_int("COMMENTS_UNSUBSCRIBE_MAX_AGE")
+if env_set("COMMENTS_REPLIES_CACHE_SECONDS"):
+    COMMENTS_REPLIES_CACHE_SECONDS = env_int("COMMENTS_REPLIES_CACHE_SECONDS")
+if env_set("COMMENTS_FEED_ITEMS"):
+    COMMENTS_FEED_ITEMS = env_int("COMMENTS_FEED_ITEMS")
+if env_set("COMMENTS_TRIAGE_MIN_DECISIONS"):
+    COMMENTS_TRIAGE_MIN_DECISIONS = env_int("COMMENTS_TRIAGE_MIN_DECISIONS")
+if env_set("COMMENTS_TRIAGE_RETRAIN_EVERY"):
+    COMMENTS_TRIAGE_RETRAIN_EVERY = env_int("COMMENTS_TRIAGE_RETRAIN_EVERY")
+if env_set("COMMENTS_TRIAGE_SPAM_AT"):
+    COMMENTS_TRIAGE_SPAM_AT = env_float("COMMENTS_TRIAGE_SPAM_AT")
+if env_set("COMMENTS_TRIAGE_HOLD_AT"):
+    COMMENTS_TRIAGE_HOLD_AT = env_float("COMMENTS_TRIAGE_HOLD_AT")
+if env_set("COMMENTS_PAGE_MAX_AGE"):
+    COMMENTS_PAGE_MAX_AGE = env_int("COMMENTS_PAGE_MAX_AGE")
+if env_set("COMMENTS_PAGE_S_MAXAGE"):
+    COMMENTS_PAGE_S_MAXAGE = env_int("COMMENTS_PAGE_S_MAXAGE")
+if env_set("COMMENTS_PAGE_STALE_WHILE_REVALIDATE"):
+    COMMENTS_PAGE_STALE_WHILE_REVALIDATE = env_int("COMMENTS_PAGE_STALE_WHILE_REVALIDATE")
+if env_set("COMMENTS_CDN_PURGE_URL"):
+    COMMENTS_CDN_PURGE_URL = env_str("COMMENTS_CDN_PURGE_URL")
+if env_set("COMMENTS_CDN_PURGE_METHOD"):
+    COMMENTS_CDN_PURGE_METHOD = env_str("COMMENTS_CDN_PURGE_METHOD")
+if env_set("COMMENTS_CDN_PURGE_HEADER"):
+    COMMENTS_CDN_PURGE_HEADER = env_str("COMMENTS_CDN_PURGE_HEADER")
+if env_set("COMMENTS_CDN_PURGE_TIMEOUT"):
+    COMMENTS_CDN_PURGE_TIMEOUT = env_int("COMMENTS_CDN_PURGE_TIMEOUT")
+if env_set("COMMENTS_ACCOUNTS"):
+    COMMENTS_ACCOUNTS = env_bool("COMMENTS_ACCOUNTS")
+if env_set("COMMENTS_REQUIRE_ACCOUNT"):
+    COMMENTS_REQUIRE_ACCOUNT = env_bool("COMMENTS_REQUIRE_ACCOUNT")
+if env_set("COMMENTS_EDIT_SECONDS"):
+    COMMENTS_EDIT_SECONDS = env_int("COMMENTS_EDIT_SECONDS")
+if env_set("COMMENTS_SITE_URL"):
+    COMMENTS_SITE_URL = env_str("COMMENTS_SITE_URL").rstrip("/")
+# Some of the rates, per scope: the others keep the app's defaults.
+COMMENTS_RATES = {
+    scope: env_str(f"COMMENTS_{scope.upper()}_RATE") for scope in ("report", "post", "read")
+    if env_set(f"COMMENTS_{scope.upper()}_RATE")
+}
+
+if env_set("BACKGROUND_TASK_ATTEMPTS"):
+    BACKGROUND_TASK_ATTEMPTS = env_int("BACKGROUND_TASK_ATTEMPTS")
+if env_set("BACKGROUND_RETRY_BASE_SECONDS"):
+    BACKGROUND_RETRY_BASE_SECONDS = env_int("BACKGROUND_RETRY_BASE_SECONDS")
+if env_set("BACKGROUND_RETRY_MAX_SECONDS"):
+    BACKGROUND_RETRY_MAX_SECONDS = env_int("BACKGROUND_RETRY_MAX_SECONDS")
+if env_set("BACKGROUND_TASK_TIMEOUT"):
+    BACKGROUND_TASK_TIMEOUT = env_int("BACKGROUND_TASK_TIMEOUT")
+
+if env_set("COMMENTS_WEBHOOKS_ALLOW_PRIVATE"):
+    COMMENTS_WEBHOOKS_ALLOW_PRIVATE = env_bool("COMMENTS_WEBHOOKS_ALLOW_PRIVATE")
+if env_set("COMMENTS_WEBHOOKS_TIMEOUT"):
+    COMMENTS_WEBHOOKS_TIMEOUT = env_int("COMMENTS_WEBHOOKS_TIMEOUT")
+if env_set("COMMENTS_WEBHOOKS_ATTEMPTS"):
+    COMMENTS_WEBHOOKS_ATTEMPTS = env_int("COMMENTS_WEBHOOKS_ATTEMPTS")
+if env_set("COMMENTS_WEBHOOKS_DISABLE_AFTER_FAILURES"):
+    COMMENTS_WEBHOOKS_DISABLE_AFTER_FAILURES = env_int("COMMENTS_WEBHOOKS_DISABLE_AFTER_FAILURES")
+if env_set("COMMENTS_WEBHOOKS_DISABLE_AFTER_HOURS"):
+    COMMENTS_WEBHOOKS_DISABLE_AFTER_HOURS = env_int("COMMENTS_WEBHOOKS_DISABLE_AFTER_HOURS")
+if env_set("COMMENTS_WEBHOOKS_LOG_DAYS"):
+    COMMENTS_WEBHOOKS_LOG_DAYS = env_int("COMMENTS_WEBHOOKS_LOG_DAYS")

@@ -12,6 +12,15 @@ from comments.models import Comment, Status
 _seq = itertools.count(1)
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """On SQLite the test database is a file, not memory, so live-server and concurrency
+    tests share one database (pytest-django's hook, before the test database is made)."""
+    database = django_settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        database["TEST"] = {**database.get("TEST", {}), "NAME": str(django_settings.BASE_DIR / "test-db.sqlite3")}
+
+
 @pytest.fixture(autouse=True)
 def relaxed_timing(settings):
     """Tests post many replies from one test client at once; the rules that

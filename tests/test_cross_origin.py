@@ -9,6 +9,7 @@ import pytest
 from django.core.cache import caches
 from django.test import Client
 
+from comments.conf import comment_settings
 from comments.models import Comment, Flag
 from tests.conftest import aged_token, reply_data
 
@@ -67,7 +68,7 @@ def test_reading_is_never_refused(article):
 
 def test_rate_limits_survive_a_cache_full_of_pages(settings, article, make_comment):
     """Page views fill the page cache and its culling; the report counter lives elsewhere."""
-    settings.COMMENTS_RATES = {**settings.COMMENTS_RATES, "report": "2/hour"}
+    settings.COMMENTS_RATES = {**comment_settings.RATES, "report": "2/hour"}
     replies = [make_comment() for _ in range(4)]
     reader = Client(REMOTE_ADDR="198.51.100.200")
     for reply in replies[:2]:

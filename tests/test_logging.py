@@ -14,7 +14,7 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
-from comments.models import Comment
+from comments import intake
 from comments.moderation import form_token
 from newsroom.logs import REDACTED, JsonLines, RedactEmails, redact
 from tests.conftest import reply_data
@@ -65,7 +65,7 @@ def test_reply_post_paths_log_no_email(article, log_lines, monkeypatch):
     def broken_submit(submission):
         raise RuntimeError(f"storage failed for {submission.comment.email}")
 
-    monkeypatch.setattr(Comment.objects, "submit", broken_submit)
+    monkeypatch.setattr(intake, "submit", broken_submit)
     assert client.post(url, reply_data(email=EMAIL, token=token, body="Another")).status_code == 500
     assert client.get(f"/articles/{EMAIL}/", {"email": EMAIL}).status_code == 404
 

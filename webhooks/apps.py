@@ -10,7 +10,7 @@ class WebhooksConfig(AppConfig):
         # Connecting to the comments app's signals needs its modules, which need the app registry ready.
         from comments import events
 
-        from . import tasks
+        from . import checks, tasks  # noqa: F401 (checks: registers the system checks)
 
         events.reply_event.connect(tasks.on_reply_event, dispatch_uid="webhooks.reply_event")
         events.commenter_banned.connect(tasks.on_commenter_banned, dispatch_uid="webhooks.commenter_banned")

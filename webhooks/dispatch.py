@@ -11,10 +11,10 @@ import json
 import logging
 import re
 
-from django.conf import settings
 from django.utils import timezone
 
 from comments import privacy
+from comments.conf import comment_settings
 from comments.models import Comment, ListEntry
 from newsroom.logs import redact
 
@@ -42,7 +42,7 @@ def reply_data(comment):
         "commenter": comment.commenter or None,
         "created_at": comment.created_at.isoformat(),
         "moderated_at": comment.moderated_at.isoformat() if comment.moderated_at else None,
-        "url": settings.COMMENTS_SITE_URL + comment.article.get_absolute_url() + f"#comment-{comment.pk}",
+        "url": comment_settings.SITE_URL + comment.article.get_absolute_url() + f"#comment-{comment.pk}",
     }
 
 

@@ -3,7 +3,6 @@ import secrets
 from datetime import timedelta
 from urllib.parse import urlsplit
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F
@@ -12,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import net
+from .conf import webhook_settings
 
 EVENTS = [
     ("reply.created", _("A reply was posted (any status)")),
@@ -88,8 +88,8 @@ class Endpoint(models.Model):
             failure_count=F("failure_count") + 1, failing_since=Coalesce("failing_since", now)
         )
         self.refresh_from_db(fields=["failure_count", "failing_since", "active"])
-        many = self.failure_count >= settings.COMMENTS_WEBHOOKS_DISABLE_AFTER_FAILURES
-        if many and self.failing_since <= now - timedelta(hours=settings.COMMENTS_WEBHOOKS_DISABLE_AFTER_HOURS):
+        many = self.failure_count >= webhook_settings.DISABLE_AFTER_FAILURES
+        if many and self.failing_since <= now - timedelta(hours=webhook_settings.DISABLE_AFTER_HOURS):
             return self.disable()
         return False
 

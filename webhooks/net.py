@@ -15,8 +15,9 @@ import time
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from django.conf import settings
 from django.utils.translation import gettext as _
+
+from .conf import webhook_settings
 
 MAX_RESPONSE_BYTES = 64 * 1024  # what we read of a receiver's answer; the rest is ignored
 
@@ -52,7 +53,7 @@ def resolve(url):
     except (ValueError, UnicodeError, socket.gaierror):
         raise UnsafeURL(_("The host name does not resolve.")) from None
     addresses = list(dict.fromkeys(info[4][0] for info in infos))
-    if not settings.COMMENTS_WEBHOOKS_ALLOW_PRIVATE and not all(map(is_public, addresses)):
+    if not webhook_settings.ALLOW_PRIVATE and not all(map(is_public, addresses)):
         raise UnsafeURL(_("The address resolves to a private, loopback or reserved network; webhooks go out only."))
     path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     return Target(parts.scheme, parts.hostname, port, path, addresses[0])
@@ -81,7 +82,7 @@ def post(url, body, headers):
     """POST `body` to `url`; returns (HTTP status, milliseconds). Raises UnsafeURL, OSError or HTTPException."""
     target = resolve(url)
     connection_class = _PinnedHTTPSConnection if target.scheme == "https" else _PinnedHTTPConnection
-    connection = connection_class(target, timeout=settings.COMMENTS_WEBHOOKS_TIMEOUT)
+    connection = connection_class(target, timeout=webhook_settings.TIMEOUT)
     started = time.monotonic()
     try:
         connection.request("POST", target.path, body=body.encode(), headers=headers)

@@ -21,6 +21,7 @@ from comments.notifications import absolute, moderator_emails
 
 from . import dispatch as payloads
 from . import net
+from .conf import webhook_settings
 from .models import Delivery, Endpoint
 
 
@@ -63,7 +64,7 @@ def signed_headers(delivery):
     }
 
 
-@attempts("COMMENTS_WEBHOOKS_ATTEMPTS")
+@attempts(lambda: webhook_settings.ATTEMPTS)
 @task(takes_context=True)
 def deliver(context, delivery_id):
     delivery = Delivery.objects.select_related("endpoint").filter(pk=delivery_id).first()
@@ -102,7 +103,7 @@ def deliver(context, delivery_id):
 @task()
 def prune_deliveries():
     """Delete deliveries older than COMMENTS_WEBHOOKS_LOG_DAYS: their payloads hold names and reply text."""
-    cutoff = timezone.now() - timedelta(days=settings.COMMENTS_WEBHOOKS_LOG_DAYS)
+    cutoff = timezone.now() - timedelta(days=webhook_settings.LOG_DAYS)
     deleted, _ = Delivery.objects.filter(created_at__lt=cutoff).exclude(status=Delivery.Status.PENDING).delete()
     return deleted
 

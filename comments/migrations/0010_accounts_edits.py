@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('comments', '0006_triage_model_and_reply_scores'),
+        ('comments', '0009_cache_tables'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -2,6 +2,7 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from comments.conf import comment_settings
 from comments.models import Status
 from tests.conftest import clear_caches
 
@@ -92,7 +93,7 @@ def test_the_list_costs_the_same_queries_however_many_articles(
 
 
 def test_reading_articles_is_throttled_per_ip(api, article, settings):
-    settings.COMMENTS_RATES = {**settings.COMMENTS_RATES, "read": "2/minute"}
+    settings.COMMENTS_RATES = {**comment_settings.RATES, "read": "2/minute"}
     assert api.get("/api/articles/").status_code == 200
     assert api.get(f"/api/articles/{article.slug}/").status_code == 200
     response = api.get("/api/articles/")

@@ -4,6 +4,8 @@ from django.urls import reverse
 
 from comments import privacy
 from comments.models import Comment, ListEntry, ModerationEvent, Status
+from comments.reasons import Decision, Rule
+from tests.conftest import aged_token, reply_data
 
 
 @pytest.fixture
@@ -73,7 +75,7 @@ def test_search_by_email_finds_nothing_without_the_reveal_permission(moderator_c
     "action,status,extra",
     [
         ("approve", Status.APPROVED, {}),
-        ("reject", Status.REJECTED, {"apply": "1", "reason": "abusive"}),
+        ("reject", Status.REJECTED, {"apply": "1", "reason": "incivility"}),
         ("mark_spam", Status.SPAM, {}),
     ],
 )
@@ -128,10 +130,19 @@ def test_reject_asks_for_a_reason_then_records_it(moderator_client, moderator, m
     assert page.status_code == 200 and "Reject 1 reply" in page.content.decode()
     reply.refresh_from_db()
     assert reply.status == Status.PENDING  # nothing happens before the reason is given
-    moderator_client.post(changelist(), {**data, "apply": "1", "reason": "legal", "note": "names a minor"})
+    moderator_client.post(changelist(), {**data, "apply": "1", "reason": "illegal", "note": "names a minor"})
     reply.refresh_from_db()
     assert reply.status == Status.REJECTED
-    assert reply.events.get().reason == "rejected: legal — names a minor"
+    event = reply.events.get()
+    assert (event.reason, event.reason_code) == ("rejected: illegal — names a minor", Decision.ILLEGAL)
+
+
+def test_reject_offers_the_moderators_reason_codes(moderator_client, make_comment):
+    reply = make_comment(status=Status.PENDING)
+    page = moderator_client.post(changelist(), {"action": "reject", "_selected_action": [reply.pk]})
+    html = page.content.decode()
+    assert all(f'value="{code}"' in html for code in Decision.values)
+    assert 'value="legal"' not in html
 
 
 def test_ban_commenter_blocks_future_replies_and_spams_pending_ones(moderator_client, moderator, make_comment):
@@ -192,11 +203,13 @@ def test_changelist_counts_replies_by_status(moderator_client, make_comment):
 
 
 def test_filters_by_reason_and_reports(moderator_client, make_comment):
-    linky = make_comment(status=Status.PENDING, reasons="held: 3 links", body="Linky")
+    linky = make_comment(
+        status=Status.PENDING, reasons="held: 3 links", reason_codes=[Rule.TOO_MANY_LINKS], body="Linky"
+    )
     make_comment(status=Status.PENDING, body="Plain")
     reported = make_comment(body="Reported one")
     reported.report(reporter="x")
-    by_reason = moderator_client.get(changelist(), {"reason": "links"}).content.decode()
+    by_reason = moderator_client.get(changelist(), {"reason": "too_many_links"}).content.decode()
     assert "Linky" in by_reason and "Plain" not in by_reason
     by_reports = moderator_client.get(changelist(), {"reported": "yes"}).content.decode()
     assert "Reported one" in by_reports and "Linky" not in by_reports
@@ -245,3 +258,31 @@ def test_queue_leaves_out_replies_awaiting_email_confirmation(moderator_client, 
     make_comment(status=Status.PENDING, body="Unconfirmed commenter", awaiting_confirmation=True)
     html = moderator_client.get(changelist("moderationqueue")).content.decode()
     assert "Confirmed commenter" in html and "Unconfirmed commenter" not in html
+
+
+def test_hold_list_filter_finds_word_domain_ip_and_commenter_holds(moderator_client, client, article, make_comment):
+    """The old filter looked for "held: word" in the text and missed every other kind of hold."""
+    for kind, value in [("word", "zeppelin"), ("domain", "held.example"), ("ip", "198.51.100.0/24"),
+                        ("commenter", "held@example.org")]:
+        ListEntry.objects.create(kind=kind, action=ListEntry.Action.HOLD, value=value)
+    posts = [
+        ("Word hold", "A zeppelin overhead.", "reader1@example.org", "192.0.2.1"),
+        ("Domain hold", "See https://www.held.example/page", "reader2@example.org", "192.0.2.2"),
+        ("IP hold", "From a held network.", "reader3@example.org", "198.51.100.7"),
+        ("Commenter hold", "From a held commenter.", "held@example.org", "192.0.2.4"),
+    ]
+    for name, body, email, ip in posts:
+        client.post(
+            f"/articles/{article.slug}/comments/",
+            reply_data(name=name, body=body, email=email, token=aged_token(article, 60)), REMOTE_ADDR=ip,
+        )
+    make_comment(status=Status.PENDING, name="Plain one", reasons="held: 3 links", reason_codes=["too_many_links"])
+    held = Comment.objects.filter(name__endswith="hold")
+    assert {c.name: c.reason_codes for c in held} == {name: [Rule.HOLD_LISTED] for name, *_ in posts}
+    assert {c.reasons for c in held} == {
+        "held: word “zeppelin”", "held: link to held.example", "held: IP 198.51.100.0/24",
+        "held: commenter on the hold list",
+    }
+    assert set(held.values_list("events__reason_code", flat=True)) == {Rule.HOLD_LISTED}
+    html = moderator_client.get(changelist("moderationqueue"), {"reason": "hold_listed"}).content.decode()
+    assert all(name in html for name, *_ in posts) and "Plain one" not in html

@@ -65,7 +65,8 @@ def test_wxr_1_2_brings_in_every_comment_threaded_with_its_status_and_date(artic
     assert replies["104"].email == "" and replies["104"].email_digest == ""
     events = ModerationEvent.objects.filter(comment__in=replies.values())
     assert events.count() == 5
-    assert {e.reason for e in events} == {"imported from WordPress"}
+    assert {(e.reason, e.reason_code) for e in events} == {("imported from WordPress", "imported")}
+    assert {tuple(r.reason_codes) for r in replies.values()} == {("imported",)}
     assert {(e.comment.status, e.to_status) for e in events} == {(r.status, r.status) for r in replies.values()}
     # The second item's article does not exist here: its reply is skipped and listed.
     assert "5 replies imported (1 pending, 2 approved, 1 rejected, 1 spam)" in output

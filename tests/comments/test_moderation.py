@@ -6,6 +6,7 @@ import pytest
 from django.utils import timezone
 
 from comments import moderation, privacy
+from comments.conf import comment_settings
 from comments.models import Comment, ListEntry, ModerationEvent, Status
 from comments.moderation import APPROVE, HOLD, REFUSE, SPAM, Submission, form_token
 from tests.conftest import aged_token, reply_data
@@ -59,7 +60,7 @@ def test_parent_must_be_approved_and_on_the_same_article(submission, make_commen
 def test_form_token(submission, article, make_article, settings):
     assert action_of(moderation.form_expired, submission(form_token=None)) is None  # API and imports
     assert action_of(moderation.form_expired, submission(form_token=form_token(article))) is None
-    expired = aged_token(article, settings.COMMENTS_FORM_MAX_AGE + 5)
+    expired = aged_token(article, comment_settings.FORM_MAX_AGE + 5)
     verdict = moderation.form_expired(submission(form_token=expired))
     assert verdict.action == REFUSE and "reload the page" in verdict.message
     assert action_of(moderation.form_expired, submission(form_token=form_token(article) + "x")) == REFUSE

@@ -18,6 +18,7 @@ from django.test import Client
 from django.urls import reverse
 
 from comments import notifications, privacy
+from comments.conf import comment_settings
 from comments.models import Comment, Status, VerifiedEmail
 from comments.moderation import form_token
 from newsroom.settings import email_url_settings
@@ -344,7 +345,7 @@ def test_unsubscribe_links_expire_and_carry_no_digest_in_the_path(settings, clie
     url = notifications.link_with_token("unsubscribe", token)
     assert url.split("?")[0].endswith("/comments/unsubscribe/")
     settings.COMMENTS_UNSUBSCRIBE_MAX_AGE = -1
-    assert client.post(url.removeprefix(settings.COMMENTS_SITE_URL)).status_code == 400
+    assert client.post(url.removeprefix(comment_settings.SITE_URL)).status_code == 400
     assert Comment.objects.get(pk=parent.pk).notify
 
 

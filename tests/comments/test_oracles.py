@@ -12,7 +12,7 @@ import pytest
 from django.db import connection
 from django.test import Client
 
-from comments import moderation, notifications
+from comments import intake, notifications
 from comments.models import Comment, Status
 from comments.moderation import Refused, Submission
 from tests.conftest import aged_token, prove_own, reply_data
@@ -153,7 +153,7 @@ def test_simultaneous_identical_posts_store_one_reply(settings, article):
                           ip_address="198.51.100.9")
         barrier.wait()
         try:
-            moderation.submit(Submission(comment))
+            intake.submit(Submission(comment))
             outcomes.append("stored")
         except Refused as refused:
             outcomes.append(refused.verdict.reason)

@@ -147,20 +147,6 @@ def test_bad_input_is_400_with_the_form_and_its_error(client, article, make_comm
     assert Comment.objects.get() == existing  # nothing stored, nothing changed
 
 
-@pytest.mark.parametrize("overrides,field", BAD_INPUT + [({"website": "not a url"}, "website"),
-                                                         ({"website": "http://"}, "website")])
-def test_each_error_is_listed_once(client, article, overrides, field):
-    html = post(client, article, **overrides).content.decode()
-    summary = re.search(r'<div class="error-summary".*?</ul>', html, re.DOTALL)[0]
-    items = re.findall(r"<li>(.*?)</li>", summary)
-    assert items and len(items) == len(set(items)), items
-
-
-def test_a_bad_website_is_reported_once(client, article):
-    html = post(client, article, website="not a url").content.decode()
-    assert html.count("Website: Enter a valid URL.") == 1
-
-
 def test_parent_on_another_article_is_refused(client, article, make_article, make_comment):
     other = make_comment(article=make_article())
     response = post(client, article, parent=other.pk)

@@ -2,6 +2,7 @@ import re
 
 from django.test import Client
 
+from comments.conf import comment_settings
 from comments.models import Comment, Flag, ModerationEvent, Status
 
 
@@ -91,7 +92,7 @@ def test_bad_reason_is_400(make_comment):
 
 
 def test_reports_are_throttled_per_ip(make_comment, settings):
-    settings.COMMENTS_RATES = {**settings.COMMENTS_RATES, "report": "2/hour"}
+    settings.COMMENTS_RATES = {**comment_settings.RATES, "report": "2/hour"}
     replies = [make_comment() for _ in range(3)]
     client = reader(7)
     assert [report(client, r).status_code for r in replies] == [303, 303, 429]

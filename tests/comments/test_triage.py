@@ -4,7 +4,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from bench.triage_corpus import generate
-from comments import moderation, triage
+from comments import intake, triage
 from comments.models import Comment, ModerationEvent, Status, TriageModel
 from tests.conftest import prove_own
 
@@ -134,7 +134,7 @@ def test_imports_are_not_scored(trained, article):
 
     comment = Comment(article=article, name="Old Reader", email="old@example.org",
                       body="Free spins at the casino https://casino-bonus.xyz")
-    moderation.submit(Submission(comment, triage=False))
+    intake.submit(Submission(comment, triage=False))
     assert comment.triage_score is None and comment.status == Status.PENDING
 
 

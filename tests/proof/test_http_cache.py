@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from django.test import Client
 
+from comments.conf import comment_settings
 from comments.models import Comment, Status
 from tests.conftest import prove_own
 from tests.proof.browserless import Reader
@@ -99,7 +100,7 @@ def test_anonymous_views_come_from_nginx_and_an_approval_shows_in_time(
     pending = make_comment(status=Status.PENDING, body="Approved a moment ago")
     pending.approve(by=moderator)  # committed: the live server's test database is transactional
     approved_at = time.monotonic()
-    limit = settings.COMMENTS_PAGE_S_MAXAGE + settings.COMMENTS_PAGE_STALE_WHILE_REVALIDATE
+    limit = comment_settings.PAGE_S_MAXAGE + comment_settings.PAGE_STALE_WHILE_REVALIDATE
     while "Approved a moment ago" not in get(Reader(nginx), url)[2]:
         assert time.monotonic() - approved_at < limit + 1.5, "the approval did not show through nginx in time"
         time.sleep(0.2)

@@ -47,8 +47,7 @@ def worker_env(server_database, tmp_path):  # noqa: F811
         **os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "tests.proof.worker_settings",
         "WORKER_MAIL_DIR": str(mail_dir), "BACKGROUND_TASKS_BACKEND": "database", "DJANGO_LOG_LEVEL": "WARNING",
     }
-    run([sys.executable, "manage.py", "migrate", "--noinput"], env)
-    run([sys.executable, "manage.py", "createcachetable"], env)
+    run([sys.executable, "manage.py", "migrate", "--noinput"], env)  # cache tables too
     return env, mail_dir
 
 

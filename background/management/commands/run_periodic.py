@@ -1,8 +1,8 @@
-from django.conf import settings
 from django.core.cache import cache
 from django.core.management.base import BaseCommand
 from django.utils.module_loading import import_string
 
+from background.conf import background_settings
 from background.retries import recover_stalled
 
 
@@ -18,7 +18,7 @@ class Command(BaseCommand):
     def handle(self, *args, all, **options):
         recovered = recover_stalled()
         queued = []
-        for path, seconds in settings.BACKGROUND_PERIODIC_TASKS.items():
+        for path, seconds in background_settings.PERIODIC_TASKS.items():
             # The shared cache remembers when each job last went out; every job is idempotent,
             # so an emptied cache costs at most one early run.
             if cache.add(f"background:periodic:{path}", True, timeout=seconds) or all:

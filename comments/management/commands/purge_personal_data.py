@@ -1,7 +1,7 @@
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from comments import personal_data
+from comments.conf import comment_settings
 
 
 class Command(BaseCommand):
@@ -14,7 +14,7 @@ class Command(BaseCommand):
         parser.add_argument("--days", type=int, help="Override COMMENTS_PERSONAL_DATA_DAYS.")
 
     def handle(self, *args, days=None, **options):
-        days = settings.COMMENTS_PERSONAL_DATA_DAYS if days is None else days
+        days = comment_settings.PERSONAL_DATA_DAYS if days is None else days
         if days < 0:
             raise CommandError("--days cannot be negative.")
         cleared, deleted = personal_data.purge(days=days)

@@ -1,9 +1,9 @@
-from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils.translation import ngettext
 
 from background.mail import MailNotSent
 from comments import notifications
+from comments.conf import comment_settings
 
 
 class Command(BaseCommand):
@@ -35,7 +35,7 @@ class Command(BaseCommand):
                 "(COMMENTS_NOTIFY_BATCH_SECONDS); it goes out with the first run in %(left)d s.",
                 "%(n)d held replies wait: an email went out less than %(window)d s ago "
                 "(COMMENTS_NOTIFY_BATCH_SECONDS); they go out with the first run in %(left)d s.", waiting,
-            ) % {"n": waiting, "window": settings.COMMENTS_NOTIFY_BATCH_SECONDS, "left": window_left}
+            ) % {"n": waiting, "window": comment_settings.NOTIFY_BATCH_SECONDS, "left": window_left}
         elif not notifications.moderator_emails():
             why = ngettext(
                 "%(n)d held reply waits, but no moderator has an email address (see COMMENTS_MODERATOR_EMAILS).",
