@@ -389,15 +389,15 @@ SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
 SOCIALACCOUNT_STORE_TOKENS = False
 SOCIALACCOUNT_LOGIN_ON_GET = False
 # A newsroom's own OpenID Connect provider (SSO): nothing is offered until these are set.
-# COMMENTS_OIDC_SERVER_URL is the issuer (its /.well-known/openid-configuration is read).
+# OIDC_SERVER_URL is the issuer (its /.well-known/openid-configuration is read).
 SOCIALACCOUNT_PROVIDERS = {"openid_connect": {"OAUTH_PKCE_ENABLED": True, "APPS": []}}
-if env_str("COMMENTS_OIDC_CLIENT_ID"):
+if env_str("OIDC_CLIENT_ID"):
     SOCIALACCOUNT_PROVIDERS["openid_connect"]["APPS"].append({
-        "provider_id": env_str("COMMENTS_OIDC_PROVIDER_ID", "newsroom"),
-        "name": env_str("COMMENTS_OIDC_NAME", "Newsroom account"),
-        "client_id": env_str("COMMENTS_OIDC_CLIENT_ID"),
-        "secret": env_str("COMMENTS_OIDC_SECRET"),
-        "settings": {"server_url": env_str("COMMENTS_OIDC_SERVER_URL")},
+        "provider_id": env_str("OIDC_PROVIDER_ID", "newsroom"),
+        "name": env_str("OIDC_NAME", "Newsroom account"),
+        "client_id": env_str("OIDC_CLIENT_ID"),
+        "secret": env_str("OIDC_SECRET"),
+        "settings": {"server_url": env_str("OIDC_SERVER_URL")},
     })
 # Django's Tasks API (the django-tasks backport until Django 6.0). The default
 # keeps tasks in the database: no extra server on SQLite, and on PostgreSQL any

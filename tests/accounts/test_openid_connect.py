@@ -4,7 +4,7 @@ The fake provider is a small threaded HTTP server on 127.0.0.1 serving the
 discovery document, JWKS, the token endpoint (an RS256 id_token signed with a
 key generated for the test) and userinfo: no network. allauth's
 openid_connect provider is configured as the environment would configure it
-(newsroom/settings.py reads COMMENTS_OIDC_*).
+(newsroom/settings.py reads OIDC_*).
 """
 
 import json
