@@ -10,7 +10,7 @@ from django.db.models import Count, Exists, F, OuterRef
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -19,7 +19,7 @@ from newsroom.admin_lookups import FilterLookupsOnly
 
 from . import decisions, picks, privacy, reasons, voices_admin
 from .admin_privacy import EMAIL_PERMISSION, PersonalDataActions
-from .models import Comment, Flag, ListEntry, ModerationEvent, ModerationQueue, Status
+from .models import Comment, CommentRevision, Flag, ListEntry, ModerationEvent, ModerationQueue, Status
 from .page_cache import pages_changed_on_commit
 from .reasons import Decision, Rule
 
@@ -158,7 +158,7 @@ class CommentAdmin(FilterLookupsOnly, PersonalDataActions, ModeratorsMayView, ad
     readonly_fields = [
         "article", "in_reply_to", "name", "masked_email", "email", "website", "status", "reason_summary",
         "rendered", "created_at", "moderated_at", "moderated_by", "ip_address", "masked_ip", "user_agent",
-        "masked_user_agent", "staff_title", "picked_at",
+        "masked_user_agent", "staff_title", "picked_at", "earlier_versions",
     ]
 
     def get_fields(self, request, obj=None):
@@ -169,7 +169,7 @@ class CommentAdmin(FilterLookupsOnly, PersonalDataActions, ModeratorsMayView, ad
         return [
             "article", "in_reply_to", "name", "staff_title", personal[0], "website", "status", "picked_at",
             "reason_summary", "rendered",
-            "body", "created_at", "moderated_at", "moderated_by", *personal[1:],
+            "body", "created_at", "moderated_at", "moderated_by", *personal[1:], "earlier_versions",
         ]
 
     def get_changelist_instance(self, request):
@@ -285,6 +285,18 @@ class CommentAdmin(FilterLookupsOnly, PersonalDataActions, ModeratorsMayView, ad
     @admin.display(description=_("triage"), ordering=F("triage_score").asc(nulls_last=True))
     def triage(self, obj):
         return "–" if obj.triage_score is None else f"{obj.triage_score:.2f}"
+
+    @admin.display(description=_("earlier versions"))
+    def earlier_versions(self, obj):
+        """The text before each of its author's edits (comments/authoring.py), oldest first."""
+        revisions = obj.revisions.all() if obj else []
+        if not revisions:
+            return _("– (never edited by its author)")
+        return format_html("<ol class=\"earlier-versions\">{}</ol>", format_html_join(
+            "", "<li><time datetime=\"{}\">{}</time> ({}): {}</li>",
+            ((r.created_at.isoformat(), r.created_at.strftime("%Y-%m-%d %H:%M:%S"), r.get_status_display(), r.body)
+             for r in revisions),
+        ))
 
     @admin.display(description=_("as readers see it"))
     def rendered(self, obj):

@@ -26,7 +26,7 @@ from rest_framework.settings import api_settings
 from articles.api import published_articles
 from newsroom.api import REPLY_ID, RETRY_AFTER, SLUG, DetailSerializer, errors
 
-from . import decisions
+from . import decisions, readers
 from .api_moderation import CONFLICT, RejectSerializer, ReportSerializer
 from .http import remember_own_reply, reporter_key
 from .intake import Sender
@@ -166,10 +166,14 @@ class ArticleReplyViewSet(viewsets.GenericViewSet):
         return self.get_paginated_response(ReplySerializer(page, many=True).data)
 
     def create(self, request, slug):
-        serializer = self.get_serializer(data=request.data)
+        reader = readers.check_may_post(request)  # PermissionDenied: DRF's 403 with its message
+        data = request.data
+        if reader is not None:  # a signed-in reader's name and verified address, whatever was sent
+            data = readers.fill_from_account(data.copy() if hasattr(data, "copy") else dict(data), reader)
+        serializer = self.get_serializer(data=data)
         serializer.is_valid(raise_exception=True)
         try:
-            comment = serializer.save(sender=Sender.from_request(request))
+            comment = serializer.save(sender=readers.account_sender(reader, Sender.from_request(request)))
         except Refused as refused:
             raise refusal(refused.verdict) from None
         response = Response(serializer.data, status=status.HTTP_201_CREATED)

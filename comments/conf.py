@@ -71,6 +71,14 @@ DEFAULTS = {
     "PAGE_MAX_AGE": 0,
     "PAGE_S_MAXAGE": 10,
     "PAGE_STALE_WHILE_REVALIDATE": 30,
+    # Reader accounts (the accounts app, django-allauth): off by default.
+    "ACCOUNTS": False,
+    # Only signed-in readers may reply (the form becomes a sign-in link; the API answers 403).
+    "REQUIRE_ACCOUNT": False,
+    # Seconds after posting during which an author may edit their reply (0: never).
+    "EDIT_SECONDS": 300,
+    # How comments asks who is signed in, without importing the accounts app.
+    "READER_ACCOUNT": "accounts.readers.signed_in_reader",
     **ARTICLE_DEFAULTS,  # the articles app reads these (articles/conf.py); checked here
 }
 

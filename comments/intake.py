@@ -34,6 +34,7 @@ class Sender:
     user_agent: str = ""
     own_ids: frozenset = frozenset()
     proven_commenters: frozenset = frozenset()
+    user: object = None  # the signed-in reader's account (comments.readers.account_sender), stored on the reply
 
     @classmethod
     def from_request(cls, request):
@@ -82,6 +83,7 @@ def submit_reply(article, sender, *, form_token=None, honeypot="", **fields):
     moderation.Refused, with nothing stored, when a rule refuses the reply.
     """
     reply = build_reply(article, ip_address=sender.ip_address, user_agent=sender.user_agent, **fields)
+    reply.user = sender.user
     return submit(Submission(
         reply, form_token=form_token, honeypot=honeypot,
         own_ids=sender.own_ids, proven_commenters=sender.proven_commenters,

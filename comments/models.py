@@ -223,8 +223,10 @@ class Comment(models.Model):
     # Triage (comments/triage.py): probability of spam by the model version that scored it; empty without a model.
     triage_score = models.FloatField(null=True, blank=True, editable=False)
     triage_version = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    # Newsroom voices (comments/staff.py, picks.py, recommend.py): the account that wrote a staff
-    # reply and the title shown with it; when an editor picked the reply; readers' recommendations.
+    # The account that wrote the reply: a staff reply (comments/staff.py), or a reader signed in
+    # (COMMENTS_ACCOUNTS), whose digest is still built from the account's verified address, so
+    # history follows the person. The title shown with a staff reply; when an editor picked the
+    # reply; readers' recommendations; when its author last edited it (comments/authoring.py).
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="comments",
         editable=False,
@@ -232,6 +234,7 @@ class Comment(models.Model):
     staff_title = models.CharField(max_length=60, blank=True, editable=False)
     picked_at = models.DateTimeField(null=True, blank=True, editable=False)
     recommend_count = models.PositiveIntegerField(default=0, editable=False)
+    edited_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = CommentQuerySet.as_manager()
 
@@ -455,6 +458,29 @@ class ModerationEvent(models.Model):
     def __str__(self):
         who = self.actor or "pipeline"
         return f"{self.from_status or 'new'} → {self.to_status} by {who}"
+
+
+class CommentRevision(models.Model):
+    """The text a reply had before its author edited it, for moderators (audit trail).
+
+    Erasure (comments/personal_data.py) deletes a reply's revisions with its text.
+    """
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="revisions")
+    body = models.TextField()
+    status = models.CharField(max_length=10, choices=Status.choices)
+    edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        help_text="The author's account; empty for an author without one.",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = "earlier version"
+
+    def __str__(self):
+        return f"#{self.comment_id} before the edit of {self.created_at:%Y-%m-%d %H:%M}"
 
 
 class Flag(models.Model):

@@ -104,7 +104,11 @@ def moderator_emails():
     """Active users who may moderate (directly, by group or as superusers), plus COMMENTS_MODERATOR_EMAILS."""
     User = get_user_model()
     email_field = User.get_email_field_name()
-    users = User.objects.with_perm("comments.moderate_comment", include_superusers=True, is_active=True)
+    # Named: with allauth's backend beside Django's, with_perm() must be told which to ask.
+    users = User.objects.with_perm(
+        "comments.moderate_comment", include_superusers=True, is_active=True,
+        backend="django.contrib.auth.backends.ModelBackend",
+    )
     addresses = [*users.exclude(**{email_field: ""}).values_list(email_field, flat=True)]
     addresses += comment_settings.MODERATOR_EMAILS
     unique = {}

@@ -19,9 +19,8 @@ from django.utils.html import format_html, format_html_join
 from articles.models import Article
 from newsroom.cross_origin import session_involved
 
-from . import page_cache, recommend, staff
+from . import authoring, page_cache, readers, recommend, staff
 from .forms import CommentForm
-from .http import own_reply_ids
 from .models import Comment, Flag
 from .orders import default_sort, parse_sort
 from .threads import place_reply_messages, replies_section
@@ -55,12 +54,13 @@ def render_article(request, article, form, *, page=1, sort=None, status=200, sha
     form's parent to that reply. A `shared` page is the same bytes for every
     reader (comments.page_cache); any other is this reader's own.
     """
-    own_ids = () if shared else own_reply_ids(request)
+    own_ids = () if shared else authoring.own_ids(request, article)
     sort = sort or default_sort()
     page_number, reply_count, replies_html = replies_section(article, own_ids, page, sort)
     if replies_html is None:
         return redirect(page_cache.page_url(article.slug, page_number, sort))
     replies_html, page_messages = place_reply_messages(request, replies_html)
+    replies_html = authoring.place_author_links(request, replies_html, own_ids)
     replies_html = recommend.with_csrf(replies_html, _csrf_input(request) if session_involved(request) else "")
     if staff_form is None and not shared and staff.may_reply_as_staff(request.user):
         staff_form = staff.StaffReplyForm(article=article)  # staff answer under their own name
@@ -83,6 +83,8 @@ def render_article(request, article, form, *, page=1, sort=None, status=200, sha
         "staff_form": staff_form,
         "staff_name": staff.display_name(request.user) if staff_form is not None else "",
         "staff_title": staff.staff_title(request.user) if staff_form is not None else "",
+        # Reader accounts (COMMENTS_ACCOUNTS): who is signed in, or where to sign in.
+        **readers.page_context(request, page_cache.page_url(article.slug, page_number, sort) + "#respond"),
         "replying_to": replying_to,
         "accepts_replies": article.accepts_replies(),
         # Readers' forms carry a CSRF token only where a session is involved (newsroom.cross_origin).

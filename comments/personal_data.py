@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .conf import comment_settings
-from .models import Comment, ModerationEvent, VerifiedEmail
+from .models import Comment, CommentRevision, ModerationEvent, VerifiedEmail
 from .sanitize import render_reply
 from .page_cache import pages_changed_on_commit
 
@@ -75,35 +75,53 @@ def erase(digest, *, anonymise=False, by=None):
     """
     if not digest:
         return 0, 0
+    with transaction.atomic():
+        mine = dict(Comment.objects.filter(email_digest=digest).select_for_update().values_list("pk", "status"))
+        result = _erase(mine, anonymise=anonymise, by=by, why="at its author's request")
+        VerifiedEmail.objects.filter(digest=digest).delete()
+    return result
+
+
+def delete_reply(reply, *, by=None):
+    """An author's deletion of one reply, as erasure does it: gone, or a placeholder where others answered.
+
+    Returns (deleted, kept anonymous).
+    """
+    with transaction.atomic():
+        mine = dict(Comment.objects.filter(pk=reply.pk).select_for_update().values_list("pk", "status"))
+        return _erase(mine, anonymise=False, by=by, why="by its author")
+
+
+def _erase(mine, *, anonymise, by, why):
+    """Erase the replies `mine` ({id: status}); one ModerationEvent each. Call inside a transaction."""
     now = timezone.now()
     anonymous = {
         "name": str(ANONYMOUS), "email": "", "email_digest": "", "website": "", "ip_address": None,
-        "user_agent": "", "notify": False,
+        "user_agent": "", "notify": False, "user": None,
     }
-    with transaction.atomic():
-        mine = dict(Comment.objects.filter(email_digest=digest).select_for_update().values_list("pk", "status"))
-        kept, doomed = erasure_plan(mine, anonymise=anonymise)
-        if anonymise:
-            Comment.objects.filter(pk__in=kept).update(**anonymous)
-            why = "anonymised at its author's request"
-        else:
-            Comment.objects.filter(pk__in=kept).update(**anonymous, body=str(REMOVED), body_html=render_reply(str(REMOVED)))
-            why = "text removed at its author's request; kept because others replied to it"
-        ModerationEvent.objects.bulk_create(
-            [
-                ModerationEvent(comment_id=pk, actor=by, from_status=mine[pk], to_status=mine[pk],
-                                reason=why, created_at=now)
-                for pk in sorted(kept)
-            ] + [
-                ModerationEvent(comment_id=None, actor=by, from_status=mine[pk], to_status=DELETED,
-                                reason=f"reply #{pk} deleted at its author's request", created_at=now)
-                for pk in sorted(doomed)
-            ]
-        )
-        articles = set(Comment.objects.filter(pk__in=mine).values_list("article_id", flat=True))
-        Comment.objects.filter(pk__in=doomed).delete()
-        VerifiedEmail.objects.filter(digest=digest).delete()
-        pages_changed_on_commit(articles)
+    kept, doomed = erasure_plan(mine, anonymise=anonymise)
+    if anonymise:
+        Comment.objects.filter(pk__in=kept).update(**anonymous)
+        kept_why = f"anonymised {why}"
+    else:
+        Comment.objects.filter(pk__in=kept).update(**anonymous, body=str(REMOVED), body_html=render_reply(str(REMOVED)))
+        # The earlier versions of a removed text go with it.
+        CommentRevision.objects.filter(comment_id__in=kept).delete()
+        kept_why = f"text removed {why}; kept because others replied to it"
+    ModerationEvent.objects.bulk_create(
+        [
+            ModerationEvent(comment_id=pk, actor=by, from_status=mine[pk], to_status=mine[pk],
+                            reason=kept_why, created_at=now)
+            for pk in sorted(kept)
+        ] + [
+            ModerationEvent(comment_id=None, actor=by, from_status=mine[pk], to_status=DELETED,
+                            reason=f"reply #{pk} deleted {why}", created_at=now)
+            for pk in sorted(doomed)
+        ]
+    )
+    articles = set(Comment.objects.filter(pk__in=mine).values_list("article_id", flat=True))
+    Comment.objects.filter(pk__in=doomed).delete()
+    pages_changed_on_commit(articles)
     return len(doomed), len(kept)
 
 
@@ -113,7 +131,10 @@ def export(digest):
     The address itself is left to the caller: the command prints it to the
     operator, the admin download never carries it.
     """
-    replies = Comment.objects.filter(email_digest=digest).select_related("article").order_by("created_at", "pk")
+    replies = (
+        Comment.objects.filter(email_digest=digest).select_related("article").prefetch_related("revisions")
+        .order_by("created_at", "pk")
+    )
     return [
         {
             "id": reply.pk,
@@ -128,6 +149,10 @@ def export(digest):
             "notify": reply.notify,
             "ip_address": reply.ip_address,
             "user_agent": reply.user_agent,
+            "edited": reply.edited_at.isoformat() if reply.edited_at else None,
+            "earlier_versions": [
+                {"until": revision.created_at.isoformat(), "body": revision.body} for revision in reply.revisions.all()
+            ],
         }
         for reply in replies
     ]

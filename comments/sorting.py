@@ -19,7 +19,7 @@ from .orders import Sort, default_sort
 # The columns the reply templates use (not a privacy boundary: what a template shows is its own choice).
 PUBLIC_COLUMNS = (
     "article_id", "parent_id", "depth", "name", "website", "body_html", "status", "created_at",
-    "staff_title", "picked_at", "recommend_count",
+    "staff_title", "picked_at", "recommend_count", "edited_at",
 )
 ROOT_LENGTH = paths.prefix_length(0)  # a thread's opening reply: the first id of thread_path
 

@@ -4,8 +4,8 @@ from django.core import signing
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.cache import patch_cache_control
-from django.views.decorators.csrf import csrf_exempt
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.utils.translation import gettext_lazy
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -14,7 +14,7 @@ from articles.models import Article
 from background.queue import enqueue_on_commit
 from newsroom.cross_origin import csrf_token_for_sessions, session_involved
 
-from . import notices, notifications, tasks
+from . import notices, notifications, readers, tasks
 from .forms import CommentForm, ReportForm
 from .http import (
     HttpResponseSeeOther,
@@ -43,7 +43,8 @@ PIXEL = bytes.fromhex("47494638396101000100800000000000ffffff21f90401000000002c0
 @require_POST
 def post_comment(request, slug):
     article = get_object_or_404(Article.objects.published(), slug=slug)
-    data = request.POST.copy()
+    reader = readers.check_may_post(request)  # signed in, or a 403 when the site requires it
+    data = readers.fill_from_account(request.POST.copy(), reader)
     if not data.get("token"):
         # The shared page has no per-reader token: the timing proof is the form's image's cookie.
         # Kept in the field from here on, so a form re-rendered with errors keeps its first time.
@@ -52,7 +53,7 @@ def post_comment(request, slug):
     if not form.is_valid():
         return render_article(request, article, form, status=400)
     try:
-        comment = form.save(sender=Sender.from_request(request))
+        comment = form.save(sender=readers.account_sender(reader, Sender.from_request(request)))
     except Refused as refused:
         form.add_error(None, refused.verdict.message)
         response = render_article(request, article, form, status=refused.verdict.status_code)

@@ -82,6 +82,14 @@ INSTALLED_APPS = [
     "comments",
     "background",
     "webhooks",
+    # Reader accounts (COMMENTS_ACCOUNTS): installed always, so their tables exist
+    # whichever way the switch is set; accounts/urls.py answers 404 while it is off.
+    # accounts first: its templates replace allauth's.
+    "accounts",
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
 ]
 
 MIDDLEWARE = [
@@ -96,6 +104,8 @@ MIDDLEWARE = [
     "newsroom.middleware.FormBodyMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Below SharedPageMiddleware: shared pages never reach it.
+    "allauth.account.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -355,6 +365,46 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Newsroom <comments@localhost
 SERVER_EMAIL = env_str("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 
 # --- Background work -----------------------------------------------------------
+
+# --- Reader accounts (accounts/, django-allauth) ---------------------------------
+# COMMENTS_ACCOUNTS, COMMENTS_REQUIRE_ACCOUNT and COMMENTS_EDIT_SECONDS are the comments
+# app's (comments/conf.py); below, allauth's settings for them.
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "reader_profile"
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+SOCIALACCOUNT_ADAPTER = "accounts.adapter.SocialAccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.DisplayNameForm"
+# allauth's messages and pages name the account by this, never by its address.
+ACCOUNT_USER_DISPLAY = "accounts.readers.display_name"
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_LOGOUT_ON_GET = False
+# Signing up with a known address does not say so on the page (allauth mails its owner instead).
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
+SOCIALACCOUNT_ONLY = False
+SOCIALACCOUNT_AUTO_SIGNUP = True
+# The identity provider's own verified-email claim counts; otherwise allauth sends its own link.
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_LOGIN_ON_GET = False
+# A newsroom's own OpenID Connect provider (SSO): nothing is offered until these are set.
+# OIDC_SERVER_URL is the issuer (its /.well-known/openid-configuration is read).
+SOCIALACCOUNT_PROVIDERS = {"openid_connect": {"OAUTH_PKCE_ENABLED": True, "APPS": []}}
+if env_str("OIDC_CLIENT_ID"):
+    SOCIALACCOUNT_PROVIDERS["openid_connect"]["APPS"].append({
+        "provider_id": env_str("OIDC_PROVIDER_ID", "newsroom"),
+        "name": env_str("OIDC_NAME", "Newsroom account"),
+        "client_id": env_str("OIDC_CLIENT_ID"),
+        "secret": env_str("OIDC_SECRET"),
+        "settings": {"server_url": env_str("OIDC_SERVER_URL")},
+    })
 # Django's Tasks API (the django-tasks backport until Django 6.0). The default
 # keeps tasks in the database: no extra server on SQLite, and on PostgreSQL any
 # number of `manage.py run_worker` processes share the queue (SKIP LOCKED).
@@ -458,6 +508,12 @@ if env_set("COMMENTS_CDN_PURGE_HEADER"):
     COMMENTS_CDN_PURGE_HEADER = env_str("COMMENTS_CDN_PURGE_HEADER")
 if env_set("COMMENTS_CDN_PURGE_TIMEOUT"):
     COMMENTS_CDN_PURGE_TIMEOUT = env_int("COMMENTS_CDN_PURGE_TIMEOUT")
+if env_set("COMMENTS_ACCOUNTS"):
+    COMMENTS_ACCOUNTS = env_bool("COMMENTS_ACCOUNTS")
+if env_set("COMMENTS_REQUIRE_ACCOUNT"):
+    COMMENTS_REQUIRE_ACCOUNT = env_bool("COMMENTS_REQUIRE_ACCOUNT")
+if env_set("COMMENTS_EDIT_SECONDS"):
+    COMMENTS_EDIT_SECONDS = env_int("COMMENTS_EDIT_SECONDS")
 if env_set("COMMENTS_SITE_URL"):
     COMMENTS_SITE_URL = env_str("COMMENTS_SITE_URL").rstrip("/")
 # Some of the rates, per scope: the others keep the app's defaults.

@@ -20,6 +20,8 @@ urlpatterns = [
     # hashed static name is known only once collectstatic has run.
     path("favicon.ico", RedirectView.as_view(url=lazy(static, str)("favicon.svg"))),
     path("api/", include("newsroom.api_urls")),
+    # Reader accounts (django-allauth): 404 while COMMENTS_ACCOUNTS is off.
+    path("accounts/", include("accounts.urls")),
     path("", include("articles.urls")),
     path("", include("comments.urls")),
 ]

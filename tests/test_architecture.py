@@ -8,7 +8,7 @@ from pathlib import Path
 import grimp
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ["newsroom", "articles", "comments", "background", "webhooks"]
+APPS = ["newsroom", "articles", "comments", "background", "webhooks", "accounts"]
 
 # Imports inside functions that are there for a reason other than dodging a cycle.
 # (file, function) -> (the modules it may import there, why)

@@ -142,3 +142,84 @@ def test_a_staff_members_address_never_appears(article, make_user, make_comment,
     assert mailoutbox  # the follow-up to the reader who asked
     for message in mailoutbox:
         assert all(n not in message.body for n in forms_of(EMAIL))
+
+
+ACCOUNT_EMAIL = "Account.Sweeper-91c2@Private-Mail.example"
+
+
+def test_an_account_email_never_appears_anywhere_either(article, make_user, settings, mailoutbox, caplog):
+    """Issue 18: a reader account's address is under the same promise, in pages, API, admin, logs and webhooks."""
+    import json
+    import logging
+
+    from allauth.account.models import EmailAddress
+    from allauth.socialaccount.models import SocialAccount
+
+    from webhooks.dispatch import reply_data as webhook_data
+
+    caplog.set_level(logging.DEBUG)
+    settings.COMMENTS_ACCOUNTS = True
+
+    def clean(response):
+        text = response.content.decode(errors="replace") + str(response.headers)
+        for needle in forms_of(ACCOUNT_EMAIL):
+            assert needle not in text, f"{needle!r} leaked in {response.request['PATH_INFO']}"
+
+    reader = make_user(staff=False, username="acct-sweeper", first_name="Acct Sweeper", email=ACCOUNT_EMAIL)
+    EmailAddress.objects.create(user=reader, email=ACCOUNT_EMAIL, verified=True, primary=True)
+    SocialAccount.objects.create(user=reader, provider="newsroom", uid="sub-1",
+                                 extra_data={"userinfo": {"email": ACCOUNT_EMAIL}})
+    browser = Client()
+    browser.force_login(reader)
+    responses = [browser.post(reverse("post_comment", args=[article.slug]),
+                              {"body": "Posted signed in.", "token": form_token(article)})]
+    responses.append(browser.post(f"/api/articles/{article.slug}/comments/", {"body": "Via the API, signed in."},
+                                  content_type="application/json"))
+    first, second = Comment.objects.order_by("pk")
+    assert first.email == ACCOUNT_EMAIL and first.user == reader
+    responses += [browser.get(url) for url in [
+        article.get_absolute_url(), reverse("edit_comment", args=[first.pk]), reverse("delete_comment", args=[first.pk]),
+        reverse("reader_profile"), reverse("reader_export"), reverse("reader_erase"),
+    ]]
+    responses.append(browser.post(reverse("edit_comment", args=[first.pk]), {"body": "Edited, signed in."}))
+    first.approve(by=make_user("comments.moderate_comment"))
+    responses += [Client().get(url) for url in [
+        article.get_absolute_url(), f"/api/articles/{article.slug}/comments/", "/feed/",
+    ]]
+
+    # A moderator who may see users (not addresses) in the admin.
+    moderator = make_user("comments.moderate_comment", "auth.view_user", "account.view_emailaddress",
+                          "socialaccount.view_socialaccount")
+    staff = Client()
+    staff.force_login(moderator)
+    responses += [staff.get(url) for url in [
+        reverse("admin:auth_user_changelist"), reverse("admin:auth_user_changelist") + "?q=Account.Sweeper",
+        reverse("admin:auth_user_change", args=[reader.pk]),
+        reverse("admin:socialaccount_socialaccount_changelist"),
+        reverse("admin:socialaccount_socialaccount_change", args=[SocialAccount.objects.get(user=reader).pk]),
+        reverse("admin:comments_comment_changelist"), reverse("admin:comments_comment_change", args=[first.pk]),
+        "/api/moderation/comments/",
+    ]]
+    for response in responses:
+        assert response.status_code < 400, (response.request["PATH_INFO"], response.status_code)
+        clean(response)
+    # The list of addresses is for holders of the reveal permission alone.
+    for url in [reverse("admin:account_emailaddress_changelist"),
+                reverse("admin:account_emailaddress_change", args=[EmailAddress.objects.get(user=reader).pk])]:
+        response = staff.get(url)
+        assert response.status_code == 403
+        clean(response)
+    # The admin's user search does not find a reader by their address without the permission.
+    found = staff.get(reverse("admin:auth_user_changelist") + "?q=Private-Mail").content.decode()
+    assert "acct-sweeper" not in found
+    # Webhook payloads and the log.
+    assert all(n not in json.dumps(webhook_data(first)) for n in forms_of(ACCOUNT_EMAIL))
+    assert all(n not in caplog.text for n in forms_of(ACCOUNT_EMAIL))
+    for message in mailoutbox:
+        if ACCOUNT_EMAIL.lower() not in [to.lower() for to in message.to]:
+            assert all(n not in message.body for n in forms_of(ACCOUNT_EMAIL))
+    # Whoever holds the reveal permission sees it, as for commenters.
+    revealer = make_user("auth.view_user", "comments.view_commenter_email")
+    staff.force_login(revealer)
+    revealed = staff.get(reverse("admin:auth_user_change", args=[reader.pk])).content.decode()
+    assert ACCOUNT_EMAIL.lower() in revealed.lower()  # Django stores the domain lower-cased

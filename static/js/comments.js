@@ -88,7 +88,7 @@
   function firstEmptyField() {
     var names = ["name", "email", "body"];
     for (var i = 0; i < names.length; i++) {
-      // A staff member's form has the body alone.
+      // A staff member's form has the body alone; a signed-in reader's has no name or email field.
       if (form.elements[names[i]] && !form.elements[names[i]].value) {
         return form.elements[names[i]];
       }
@@ -139,14 +139,17 @@
     return; // a staff member's form: nothing typed to keep or remember
   }
   var EMAIL_KEY = "newsroom.email-in-flight";
+  var emailField = form.elements.email; // none in a signed-in reader's form
   try {
     var typed = window.sessionStorage.getItem(EMAIL_KEY);
     window.sessionStorage.removeItem(EMAIL_KEY);
-    if (summary && typed && !form.elements.email.value) {
-      form.elements.email.value = typed;
+    if (summary && typed && emailField && !emailField.value) {
+      emailField.value = typed;
     }
     form.addEventListener("submit", function () {
-      window.sessionStorage.setItem(EMAIL_KEY, form.elements.email.value);
+      if (emailField) {
+        window.sessionStorage.setItem(EMAIL_KEY, emailField.value);
+      }
     });
   } catch (error) {
     // storage disabled: the reader types the address again

@@ -222,6 +222,8 @@ def test_export_prints_every_reply_of_the_commenter_as_json(threads):
         "notify": True,
         "ip_address": "198.51.100.7",
         "user_agent": "Jane's browser",
+        "edited": None,  # issue 18: when its author last edited it, and the text it had before
+        "earlier_versions": [],
     }
     assert {r["status"] for r in replies} == {"approved", "spam"}
     assert "Bob answers" not in json.dumps(replies)
