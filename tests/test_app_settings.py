@@ -55,7 +55,7 @@ def test_the_email_digest_key_defaults_to_the_secret_key(settings):
 
 def test_rates_the_project_leaves_out_keep_their_defaults(settings):
     settings.COMMENTS_RATES = {"post": "2/hour"}
-    assert comment_settings.RATES == {"report": "10/hour", "post": "2/hour", "read": "600/minute"}
+    assert comment_settings.RATES == {"report": "10/hour", "post": "2/hour", "read": "600/minute", "recommend": "120/hour"}
 
 
 def test_a_name_no_app_defines_is_an_error():
@@ -80,6 +80,7 @@ NOT_ONE_SETTING = {
     "COMMENTS_REPORT_RATE": "comment_settings.RATES['report']",
     "COMMENTS_POST_RATE": "comment_settings.RATES['post']",
     "COMMENTS_READ_RATE": "comment_settings.RATES['read']",
+    "COMMENTS_RECOMMEND_RATE": "comment_settings.RATES['recommend']",
     "COMMENTS_DIGEST_EVERY_SECONDS": "background_settings.PERIODIC_TASKS['comments.tasks.send_moderation_digest']",
     "BACKGROUND_TASKS_BACKEND": "settings.TASKS['default']['BACKEND']",
 }
@@ -105,6 +106,7 @@ def test_every_variable_in_the_readme_reaches_its_setting():
         for name, default in defaults.items()
     }
     env.update(COMMENTS_REPORT_RATE="3/hour", COMMENTS_POST_RATE="4/hour", COMMENTS_READ_RATE="5/minute",
+               COMMENTS_RECOMMEND_RATE="6/hour",
                BACKGROUND_TASKS_BACKEND="immediate", COMMENTS_TRIAGE_SPAM_AT="0.9", COMMENTS_TRIAGE_HOLD_AT="0.5",
                COMMENTS_SITE_URL="https://news.example/", COMMENTS_CDN_PURGE_METHOD="PURGE",
                COMMENTS_CDN_PURGE_HEADER="Fastly-Key: k", COMMENTS_EMAIL_DIGEST_KEY="digest-key")
